@@ -21,7 +21,9 @@ function fromDir(dir: string): ControlPlaneBinaries {
  * version-keyed cache that `tools/controlplane/build.sh` fills (building them on a miss).
  * Build progress goes to `onProgress` line by line.
  */
-export async function ensureBinaries(onProgress: (line: string) => void = () => {}): Promise<ControlPlaneBinaries> {
+export async function ensureBinaries(
+  onProgress: (line: string) => void = () => {},
+): Promise<ControlPlaneBinaries> {
   const fromEnv = process.env.KUBIFY_CONTROLPLANE_DIR;
   if (fromEnv) {
     const bins = fromDir(fromEnv);

@@ -22,9 +22,12 @@ async function openssl(args: string[], cwd: string): Promise<void> {
   } catch (err) {
     const e = err as NodeJS.ErrnoException & { stderr?: string };
     if (e.code === 'ENOENT') {
-      throw new Error('openssl is not installed; the embedded control plane needs it to generate certificates');
+      throw new Error(
+        'openssl is not installed; the embedded control plane needs it to generate certificates',
+        { cause: err },
+      );
     }
-    throw new Error(`openssl ${args[0]} failed: ${e.stderr ?? e.message}`);
+    throw new Error(`openssl ${args[0]} failed: ${e.stderr ?? e.message}`, { cause: err });
   }
 }
 
@@ -36,7 +39,22 @@ const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes
  */
 export async function generateCerts(dir: string): Promise<ControlPlaneCerts> {
   const f = (name: string): string => join(dir, name);
-  await openssl(['req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '7', '-subj', '/CN=kubify-embedded-ca'], dir);
+  await openssl(
+    [
+      'req',
+      '-x509',
+      ...ec,
+      '-keyout',
+      'ca.key',
+      '-out',
+      'ca.crt',
+      '-days',
+      '7',
+      '-subj',
+      '/CN=kubify-embedded-ca',
+    ],
+    dir,
+  );
   await writeFile(
     f('server.ext'),
     'subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,IP:10.0.0.1\n' +
@@ -46,7 +64,23 @@ export async function generateCerts(dir: string): Promise<ControlPlaneCerts> {
   const sign = async (name: string, subj: string, ext: string): Promise<void> => {
     await openssl(['req', ...ec, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', subj], dir);
     await openssl(
-      ['x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${name}.crt`, '-days', '7', '-extfile', ext],
+      [
+        'x509',
+        '-req',
+        '-in',
+        `${name}.csr`,
+        '-CA',
+        'ca.crt',
+        '-CAkey',
+        'ca.key',
+        '-CAcreateserial',
+        '-out',
+        `${name}.crt`,
+        '-days',
+        '7',
+        '-extfile',
+        ext,
+      ],
       dir,
     );
   };

@@ -30,6 +30,8 @@ export interface ControlPlane {
   /** The temp dir holding data, certs, logs and the kubeconfig; removed by stop(). */
   dir: string;
   binaries: ControlPlaneBinaries;
+  /** Process ids of etcd and kube-apiserver. */
+  pids: number[];
   /** Kubeconfig text for another identity, impersonated by the admin (e.g. a service account). */
   kubeconfigAs(user: string): string;
   stop(): Promise<void>;
@@ -61,7 +63,9 @@ function kubeconfig(server: string, caPem: string, user: Record<string, string>)
       kind: 'Config',
       clusters: [{ name: 'kubify-embedded', cluster: { server, 'certificate-authority-data': b64(caPem) } }],
       users: [{ name: 'kubify-embedded', user }],
-      contexts: [{ name: 'kubify-embedded', context: { cluster: 'kubify-embedded', user: 'kubify-embedded' } }],
+      contexts: [
+        { name: 'kubify-embedded', context: { cluster: 'kubify-embedded', user: 'kubify-embedded' } },
+      ],
       'current-context': 'kubify-embedded',
     },
     null,
@@ -175,7 +179,8 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
         }
       }
       if (await readyz(server, caPem, adminToken)) break;
-      if (Date.now() > deadline) throw new Error(`kube-apiserver was not ready in time:\n${logTail(apiserver)}`);
+      if (Date.now() > deadline)
+        throw new Error(`kube-apiserver was not ready in time:\n${logTail(apiserver)}`);
       await new Promise((r) => setTimeout(r, 250));
     }
     const kubeconfigPath = join(dir, 'kubeconfig');
@@ -193,6 +198,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       caPem,
       dir,
       binaries,
+      pids: processes.map((p) => p.child.pid ?? 0),
       kubeconfigAs: (user) => kubeconfig(server, caPem, { ...adminUser, as: user }),
       stop: async () => {
         if (stopped) return;

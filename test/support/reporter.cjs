@@ -14,7 +14,9 @@ class KubifyReporter extends Mocha.reporters.Spec {
       if (file) {
         fs.writeFileSync(file, JSON.stringify({ passed: passes, failed: failures, skipped: pending }));
       } else {
-        process.stdout.write(`\n${passes} passed, ${failures} failed${pending ? `, ${pending} skipped` : ''}\n`);
+        process.stdout.write(
+          `\n${passes} passed, ${failures} failed${pending ? `, ${pending} skipped` : ''}\n`,
+        );
       }
     });
   }
