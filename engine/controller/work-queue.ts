@@ -63,7 +63,7 @@ export class WorkQueue {
       this.delayed.delete(key);
       this.add(key);
     }, ms);
-    this.delayed.set(key, { at, cancel: timer.cancel });
+    this.delayed.set(key, { at, cancel: () => timer.cancel() });
   }
 
   /** Queues `key` after its next backoff delay (base * 2^failures, capped); returns that delay. */
