@@ -1,0 +1,69 @@
+import { canonicalJson, sha256Hex } from '../../compose/index.ts';
+
+/** Annotation holding the hash of what kubify last applied; equal hash + unchanged object = no write. */
+export const DESIRED_HASH_ANNOTATION = 'kubify.io/desired-hash';
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** The desired object with its hash annotation added (the hash covers everything else). */
+export function withDesiredHash(object: Record<string, unknown>): {
+  object: Record<string, unknown>;
+  hash: string;
+} {
+  const hash = sha256Hex(canonicalJson(object)).slice(0, 16);
+  const metadata = isRecord(object.metadata) ? object.metadata : {};
+  const annotations = isRecord(metadata.annotations) ? metadata.annotations : {};
+  return {
+    hash,
+    object: {
+      ...object,
+      metadata: { ...metadata, annotations: { ...annotations, [DESIRED_HASH_ANNOTATION]: hash } },
+    },
+  };
+}
+
+/**
+ * Does `observed` hold every field of `desired` with the same value? Lists must match item by item
+ * (a list kubify sets is kubify's). Extra fields in `observed` (defaults, status, other managers) are fine.
+ */
+export function isSubset(desired: unknown, observed: unknown): boolean {
+  if (isRecord(desired)) {
+    if (!isRecord(observed)) return false;
+    return Object.keys(desired).every((k) => isSubset(desired[k], observed[k]));
+  }
+  if (Array.isArray(desired)) {
+    return (
+      Array.isArray(observed) &&
+      desired.length === observed.length &&
+      desired.every((d, i) => isSubset(d, observed[i]))
+    );
+  }
+  return desired === observed;
+}
+
+export interface LastApplied {
+  hash: string;
+  resourceVersion: string;
+}
+
+/**
+ * Whether a server-side apply is needed: not when the observed object carries the same desired hash
+ * and either nobody changed it since kubify's last apply (same resourceVersion) or it still holds
+ * every desired field (after an operator restart, when the memory of the last apply is gone).
+ */
+export function needsApply(
+  desired: Record<string, unknown>,
+  hash: string,
+  observed: Record<string, unknown> | undefined,
+  last: LastApplied | undefined,
+): boolean {
+  if (!observed) return true;
+  const metadata = isRecord(observed.metadata) ? observed.metadata : {};
+  if (metadata.deletionTimestamp) return false;
+  const annotations = isRecord(metadata.annotations) ? metadata.annotations : {};
+  if (annotations[DESIRED_HASH_ANNOTATION] !== hash) return true;
+  if (last && last.hash === hash && last.resourceVersion === metadata.resourceVersion) return false;
+  return !isSubset(desired, observed);
+}

@@ -1,0 +1,294 @@
+import type { ResourceStatus } from '../../api/claim.ts';
+import { formatProblem } from '../../api/problem.ts';
+import { render, type RenderResult } from '../../compose/index.ts';
+import { NoMatchError } from '../../kube/errors.ts';
+import type { KubeObject, ObjectRef } from '../../kube/types.ts';
+import { applyDesired } from './apply.ts';
+import { observedById } from './children.ts';
+import type { ConditionInput } from './conditions.ts';
+import { getCondition } from './conditions.ts';
+import { finalizeChildren } from './finalize.ts';
+import { prune, pruneTargets } from './prune.ts';
+import { buildStatus, jsonEqual } from './status.ts';
+import { FINALIZER, PAUSE_ANNOTATION, type ClaimDeps, type ReconcileResult } from './types.ts';
+
+const WAIT_FOR_DELETION_MS = 2_000;
+const RETRY_MISSING_API_MS = 30_000;
+
+interface Outcome {
+  synced: ConditionInput;
+  ready?: ConditionInput;
+  render?: RenderResult;
+  resourceErrors?: Map<string, string>;
+  revision?: number;
+  result: ReconcileResult;
+}
+
+const synced = (status: 'True' | 'False', reason: string, message: string): ConditionInput => ({
+  type: 'Synced',
+  status,
+  reason,
+  message,
+});
+const ready = (status: 'True' | 'False', reason: string, message: string): ConditionInput => ({
+  type: 'Ready',
+  status,
+  reason,
+  message,
+});
+
+/**
+ * Level-based reconcile of one claim, controller-runtime style: read the claim from the cache,
+ * finalize when deleting, render, apply what changed, prune what is no longer rendered, and write
+ * status only when it changed. Throws on errors worth retrying (the caller backs off).
+ */
+export class ClaimReconciler {
+  constructor(private readonly deps: ClaimDeps) {}
+
+  async reconcile(key: string): Promise<ReconcileResult> {
+    const claim = this.deps.claims.get(key);
+    if (!claim) return {};
+    const log = this.deps.logger.with({ namespace: claim.metadata.namespace, name: claim.metadata.name });
+    if (claim.metadata.annotations?.[PAUSE_ANNOTATION] === 'true') {
+      await this.writeStatus(claim, {
+        synced: synced(
+          'False',
+          'ReconcilePaused',
+          `reconciliation is paused by the ${PAUSE_ANNOTATION} annotation`,
+        ),
+        result: {},
+      });
+      return {};
+    }
+    if (claim.metadata.deletionTimestamp) return this.finalize(key, claim);
+    if (!claim.metadata.finalizers?.includes(FINALIZER)) await this.addFinalizer(claim);
+    let outcome: Outcome;
+    try {
+      outcome = await this.sync(key, claim);
+    } catch (err) {
+      const failed =
+        err instanceof ReconcileError
+          ? err.outcome
+          : {
+              synced: synced('False', 'ReconcileError', err instanceof Error ? err.message : String(err)),
+              result: {},
+            };
+      log.warn('reconcile failed', { error: err });
+      await this.writeStatus(claim, failed).catch((e: unknown) =>
+        log.debug('status write failed', { error: e }),
+      );
+      throw err;
+    }
+    await this.writeStatus(claim, outcome);
+    return outcome.result;
+  }
+
+  private async sync(key: string, claim: KubeObject): Promise<Outcome> {
+    const lookup = this.deps.composition(claim);
+    if (!lookup.ok) {
+      return { synced: synced('False', lookup.reason, lookup.message), result: {} };
+    }
+    const { compiled, revision } = lookup;
+    const missing = await this.missingRequirements(compiled.requires);
+    if (missing.length) {
+      const message = `required API not served: ${missing.join(', ')} (install its CRDs or operator)`;
+      return {
+        synced: synced('False', 'MissingAPI', message),
+        revision,
+        result: { requeueAfterMs: RETRY_MISSING_API_MS },
+      };
+    }
+    const children = this.deps.childrenOf(key);
+    const preferred = new Map<string, string>();
+    const observed = observedById(children, preferred);
+    const result = render({
+      claim,
+      compiled,
+      observed: Object.fromEntries(observed),
+      revision,
+      now: this.deps.now().toISOString(),
+    });
+    const fatal = result.results.filter((p) => p.severity === 'Fatal');
+    if (fatal.length) {
+      const message = fatal.slice(0, 5).map(formatProblem).join('; ');
+      this.deps.events.event(claim, 'Warning', 'RenderFailed', message);
+      return { synced: synced('False', 'RenderFailed', message), revision, result: {} };
+    }
+    for (const d of result.desired)
+      preferred.set(d.id, String((d.object.metadata as { name?: string }).name));
+    const current = observedById(children, preferred);
+    const applied = await applyDesired(
+      this.deps,
+      compiled,
+      result.desired,
+      current,
+      this.deps.kind.namespaced,
+    );
+    const inventory = (claim.status as { resources?: ResourceStatus[] } | undefined)?.resources ?? [];
+    const pruneErrors = await prune(
+      this.deps,
+      pruneTargets(result, children, inventory, (v, k) => this.deps.watches(v, k)),
+    );
+    const errors = new Map([...applied.errors, ...pruneErrors]);
+    if (applied.applied > 0)
+      this.deps.events.event(claim, 'Normal', 'Applied', `applied ${applied.applied} object(s)`);
+    if (applied.missingApis.length) {
+      const message = `composed API not served: ${applied.missingApis.join(', ')}`;
+      return {
+        synced: synced('False', 'MissingAPI', message),
+        render: result,
+        resourceErrors: errors,
+        revision,
+        result: { requeueAfterMs: RETRY_MISSING_API_MS },
+      };
+    }
+    if (errors.size) {
+      const message = [...errors].map(([id, e]) => `${id}: ${e}`).join('; ');
+      throw new ReconcileError(message, {
+        synced: synced('False', 'ApplyFailed', message),
+        render: result,
+        resourceErrors: errors,
+        revision,
+        result: {},
+      });
+    }
+    const pending = result.pending.length
+      ? `; waiting: ${result.pending.map((p) => p.message).join('; ')}`
+      : '';
+    return {
+      synced: synced('True', 'ReconcileSuccess', `${result.desired.length} object(s) in sync${pending}`),
+      render: result,
+      revision,
+      result: {},
+    };
+  }
+
+  private async missingRequirements(
+    requires: readonly { apiVersion: string; kind: string }[],
+  ): Promise<string[]> {
+    const missing: string[] = [];
+    for (const r of requires) {
+      try {
+        await this.deps.client.mapper.mapping(r.apiVersion, r.kind);
+      } catch (err) {
+        if (err instanceof NoMatchError) missing.push(`${r.kind} (${r.apiVersion})`);
+        else throw err;
+      }
+    }
+    return missing;
+  }
+
+  private async finalize(key: string, claim: KubeObject): Promise<ReconcileResult> {
+    if (!claim.metadata.finalizers?.includes(FINALIZER)) return {};
+    const lookup = this.deps.composition(claim);
+    const inventory = (claim.status as { resources?: ResourceStatus[] } | undefined)?.resources ?? [];
+    const outcome = await finalizeChildren(
+      this.deps,
+      lookup.ok ? lookup.compiled : undefined,
+      this.deps.childrenOf(key),
+      inventory,
+    );
+    if (!outcome.done) {
+      const message = `deleting: waiting for ${outcome.waitingFor.join(', ')}${outcome.errors.length ? `; errors: ${outcome.errors.join('; ')}` : ''}`;
+      await this.writeStatus(claim, {
+        synced: synced(outcome.errors.length ? 'False' : 'True', 'Deleting', message),
+        ready: ready('False', 'Deleting', message),
+        result: {},
+      });
+      return { requeueAfterMs: WAIT_FOR_DELETION_MS };
+    }
+    await this.removeFinalizer(claim);
+    this.deps.events.event(claim, 'Normal', 'Deleted', 'all composed objects deleted or orphaned');
+    return {};
+  }
+
+  private async addFinalizer(claim: KubeObject): Promise<void> {
+    const ops = claim.metadata.finalizers
+      ? [{ op: 'add', path: '/metadata/finalizers/-', value: FINALIZER }]
+      : [{ op: 'add', path: '/metadata/finalizers', value: [FINALIZER] }];
+    await this.deps.client.patch(
+      this.ref(claim),
+      [{ op: 'test', path: '/metadata/resourceVersion', value: claim.metadata.resourceVersion }, ...ops],
+      { type: 'json' },
+    );
+    this.deps.metrics?.writes.inc({ verb: 'patch', kind: this.deps.kind.kind });
+  }
+
+  private async removeFinalizer(claim: KubeObject): Promise<void> {
+    const index = claim.metadata.finalizers?.indexOf(FINALIZER) ?? -1;
+    if (index < 0) return;
+    await this.deps.client.patch(
+      this.ref(claim),
+      [
+        { op: 'test', path: '/metadata/resourceVersion', value: claim.metadata.resourceVersion },
+        { op: 'remove', path: `/metadata/finalizers/${index}` },
+      ],
+      { type: 'json' },
+    );
+    this.deps.metrics?.writes.inc({ verb: 'patch', kind: this.deps.kind.kind });
+  }
+
+  /** Writes the claim status when it differs from what the cache holds; emits events on transitions. */
+  async writeStatus(claim: KubeObject, outcome: Outcome): Promise<void> {
+    const previous = claim.status as Record<string, unknown> | undefined;
+    const readyCondition =
+      outcome.ready ??
+      (outcome.render && outcome.synced.status === 'True'
+        ? ready(outcome.render.ready.status, outcome.render.ready.reason, outcome.render.ready.message)
+        : ready('False', outcome.synced.reason, outcome.synced.message));
+    const status = buildStatus({
+      previous,
+      generation: claim.metadata.generation,
+      revision: outcome.revision,
+      synced: outcome.synced,
+      ready: readyCondition,
+      ...(outcome.render ? { render: outcome.render } : {}),
+      ...(outcome.resourceErrors ? { resourceErrors: outcome.resourceErrors } : {}),
+      now: this.deps
+        .now()
+        .toISOString()
+        .replace(/\.\d{3}Z$/, 'Z'),
+    });
+    if (jsonEqual(status, previous)) return;
+    for (const type of ['Synced', 'Ready']) {
+      const before = getCondition(previous?.conditions as never, type);
+      const after = getCondition(status.conditions as never, type);
+      if (after && before?.status !== after.status) {
+        this.deps.events.event(
+          claim,
+          after.status === 'True' ? 'Normal' : 'Warning',
+          `${type}${after.status === 'True' ? '' : 'False'}`,
+          after.message,
+        );
+      }
+    }
+    const { apiVersion, kind, name, namespace } = this.ref(claim);
+    await this.deps.client.applyStatus({
+      apiVersion,
+      kind,
+      metadata: { name, ...(namespace ? { namespace } : {}) },
+      status,
+    });
+    this.deps.metrics?.writes.inc({ verb: 'status', kind: this.deps.kind.kind });
+  }
+
+  private ref(claim: KubeObject): ObjectRef {
+    const { name = '', namespace } = claim.metadata;
+    return {
+      apiVersion: this.deps.kind.apiVersion,
+      kind: this.deps.kind.kind,
+      name,
+      ...(namespace ? { namespace } : {}),
+    };
+  }
+}
+
+/** A reconcile failure that still carries the status to record before backing off. */
+export class ReconcileError extends Error {
+  constructor(
+    message: string,
+    readonly outcome: Outcome,
+  ) {
+    super(message);
+  }
+}

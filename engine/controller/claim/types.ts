@@ -1,0 +1,60 @@
+import type { CompiledComposition } from '../../compose/index.ts';
+import type { KubeClient } from '../../kube/client.ts';
+import type { KubeObject } from '../../kube/types.ts';
+import type { Logger } from '../logger.ts';
+import type { ControllerMetrics } from '../metrics.ts';
+import type { LastApplied } from './drift.ts';
+
+/** The claim API a claim controller serves. */
+export interface ClaimKind {
+  group: string;
+  version: string;
+  apiVersion: string;
+  kind: string;
+  plural: string;
+  namespaced: boolean;
+  /** `Kind.group`, shortened to a label value: the `kubify.io/claim-kind` label of every child. */
+  kindLabel: string;
+}
+
+/** Read access to an informer cache. */
+export interface ObjectCache {
+  get(key: string): KubeObject | undefined;
+}
+
+/** The composition (revision) a claim renders from, or why there is none. */
+export type CompositionLookup =
+  | { ok: true; compiled: CompiledComposition; revision: number }
+  | { ok: false; reason: string; message: string };
+
+export interface EventSink {
+  event(object: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string): void;
+}
+
+export interface ClaimDeps {
+  kind: ClaimKind;
+  client: KubeClient;
+  /** The claim informer's cache (level-based: reconcile reads the claim from here, never a watch payload). */
+  claims: ObjectCache;
+  /** Composed objects labelled as children of the claim, from the child informers' caches. */
+  childrenOf(claimKey: string): KubeObject[];
+  /** Whether the operator watches this kind (so its cache can be trusted); unwatched kinds are read with GET. */
+  watches(apiVersion: string, kind: string): boolean;
+  composition(claim: KubeObject): CompositionLookup;
+  events: EventSink;
+  metrics?: ControllerMetrics;
+  logger: Logger;
+  now(): Date;
+  /** What kubify last applied, by object UID; lets an unchanged object skip its apply. */
+  lastApplied: Map<string, LastApplied>;
+  /** Max concurrent writes for one claim's independent resources. */
+  applyConcurrency: number;
+}
+
+export interface ReconcileResult {
+  /** Reconcile again after this long even without a change (e.g. waiting for a deletion). */
+  requeueAfterMs?: number;
+}
+
+export const FINALIZER = 'kubify.io/finalizer';
+export const PAUSE_ANNOTATION = 'kubify.io/paused';
