@@ -1,0 +1,59 @@
+import type { Problem } from '../../api/problem.ts';
+import type { FilePos, Origin } from './positions.ts';
+import type { PendingData } from './types.ts';
+
+/** Problem codes this module reports. */
+export type TemplateProblemCode =
+  | 'template.syntax'
+  | 'template.control-character'
+  | 'template.unknown-helper'
+  | 'template.helper-arity'
+  | 'template.helper-argument'
+  | 'template.partial'
+  | 'template.decorator'
+  | 'template.triple-stash'
+  | 'template.unknown-variable'
+  | 'template.bad-depth'
+  | 'template.missing-value'
+  | 'template.no-value'
+  | 'template.helper-failed'
+  | 'template.required'
+  | 'template.yaml'
+  | 'template.splice-value'
+  | 'template.duplicate-key'
+  | 'template.token-position'
+  | 'template.complex-key'
+  | 'template.not-a-mapping'
+  | 'template.internal';
+
+export function problemAt(
+  origin: Origin,
+  code: TemplateProblemCode,
+  message: string,
+  pos: FilePos | undefined,
+  path?: string,
+): Problem {
+  const problem: Problem = { code, message, path: path ?? origin.path, file: origin.file };
+  if (pos) {
+    problem.line = pos.line;
+    problem.column = pos.column;
+  }
+  return problem;
+}
+
+/** Aborts a render with a problem; caught by `renderTemplate`/`evaluateExpression`. */
+export class TemplateFailure extends Error {
+  constructor(readonly problem: Problem) {
+    super(problem.message);
+  }
+}
+
+/** Aborts a render because a `resources.*` value is not observed yet. */
+export class DataPending extends Error {
+  constructor(readonly pending: PendingData) {
+    super(pending.message);
+  }
+}
+
+/** Thrown by a helper implementation; the dispatcher turns it into a problem at the call site. */
+export class HelperError extends Error {}

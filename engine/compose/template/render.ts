@@ -1,0 +1,90 @@
+import type { Problem } from '../../api/problem.ts';
+import { DataPending, TemplateFailure, problemAt } from './errors.ts';
+import { emission, spliceText, wholeValue } from './put-back.ts';
+import type { TemplateProgram } from './program.ts';
+import { execute } from './runtime.ts';
+import type { RenderState } from './runtime.ts';
+import type { RenderedText } from './source-map.ts';
+import { unmark } from './source-map.ts';
+import { spliceDocuments } from './splice.ts';
+import { MAX_ATTEMPTS, chooseMarker, countOccurrences, fingerprint } from './tokens.ts';
+import type {
+  CompiledTemplate,
+  EvaluateOutcome,
+  PendingData,
+  RenderOutcome,
+  TemplateContext,
+} from './types.ts';
+
+type Failure = { ok: false; pending: PendingData } | { ok: false; problem: Problem };
+
+function failure(program: TemplateProgram, err: unknown): Failure {
+  if (err instanceof DataPending) return { ok: false, pending: err.pending };
+  if (err instanceof TemplateFailure) return { ok: false, problem: err.problem };
+  const message = err instanceof Error ? err.message : String(err);
+  const where = err as { lineNumber?: unknown; column?: unknown };
+  const pos =
+    typeof where.lineNumber === 'number' && typeof where.column === 'number'
+      ? program.origin.toFile({ line: where.lineNumber, column: where.column })
+      : undefined;
+  return {
+    ok: false,
+    problem: problemAt(program.origin, 'template.internal', `template failed: ${message}`, pos),
+  };
+}
+
+/** Runs the template, retrying with the next marker in the (practically impossible) case of a collision. */
+function run(
+  program: TemplateProgram,
+  context: unknown,
+): { rendered: RenderedText; state: RenderState } | Failure {
+  const print = fingerprint(program.source, context);
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const marker = chooseMarker(program.source, print, attempt);
+    let raw: string;
+    let state: RenderState;
+    try {
+      ({ raw, state } = execute(program, context, marker));
+    } catch (err) {
+      return failure(program, err);
+    }
+    const rendered = unmark(raw, program, marker, (n) => {
+      const site = state.emitted[n]?.site;
+      return site === undefined ? undefined : program.emits[site]?.pos;
+    });
+    if (countOccurrences(rendered.text, marker) === state.emitted.length) return { rendered, state };
+  }
+  const message = 'could not choose placeholder tokens that do not collide with the template text';
+  return { ok: false, problem: problemAt(program.origin, 'template.internal', message, undefined) };
+}
+
+/**
+ * Renders a template into YAML documents (empty documents dropped). A missing `resources.*` value gives
+ * `pending`; anything else that goes wrong gives a problem with the template's file, line and column.
+ */
+export function renderTemplate(t: CompiledTemplate, context: TemplateContext): RenderOutcome {
+  const result = run(t.program, context);
+  if ('ok' in result) return result;
+  try {
+    return spliceDocuments(result.rendered, result.state);
+  } catch (err) {
+    return failure(t.program, err);
+  }
+}
+
+/**
+ * Evaluates an expression: a source that is exactly one `{{expr}}` gives the value with its type,
+ * anything else the rendered text.
+ */
+export function evaluateExpression(t: CompiledTemplate, context: TemplateContext): EvaluateOutcome {
+  const result = run(t.program, context);
+  if ('ok' in result) return result;
+  try {
+    if (t.program.single && result.state.emitted.length === 1) {
+      return { ok: true, value: wholeValue(emission(result.state, 0).value) };
+    }
+    return { ok: true, value: spliceText(result.state, result.rendered.text, t.program.origin.path) };
+  } catch (err) {
+    return failure(t.program, err);
+  }
+}

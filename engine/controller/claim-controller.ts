@@ -1,0 +1,193 @@
+import {
+  NoMatchError,
+  objectKey,
+  type InformerLease,
+  type KubeClient,
+  type KubeObject,
+  type SharedInformerFactory,
+} from '../kube/index.ts';
+import {
+  CLAIM_INDEX,
+  claimIndexValue,
+  claimKeyOfChild,
+  claimOfChild,
+  MANAGED_SELECTOR,
+} from './child-index.ts';
+import { ClaimReconciler } from './claim/reconciler.ts';
+import type { ClaimKind, CompositionLookup, EventSink } from './claim/types.ts';
+import type { LastApplied } from './claim/drift.ts';
+import type { Logger } from './logger.ts';
+import type { ControllerMetrics } from './metrics.ts';
+import { runWorkers, WorkQueue } from './work-queue.ts';
+
+export interface ClaimControllerOptions {
+  kind: ClaimKind;
+  /** Name of the Composition serving this kind (metrics label). */
+  composition: string;
+  client: KubeClient;
+  factory: SharedInformerFactory;
+  lookup: (claim: KubeObject) => CompositionLookup;
+  events: EventSink;
+  metrics?: ControllerMetrics;
+  logger: Logger;
+  workers: number;
+  /** Re-queue every claim this often; a converged claim makes no writes on resync. 0 disables. */
+  resyncMs: number;
+  now?: () => Date;
+}
+
+type GVK = { apiVersion: string; kind: string };
+/** Child informers are shared between claim controllers; each store gets the claim index once. */
+const indexedStores = new WeakSet<object>();
+const gvkKey = (g: GVK): string => `${g.apiVersion}|${g.kind}`;
+
+/**
+ * Runs the claims of one kind: a claim informer, informers on the kinds its composition composes
+ * (shared with other claim controllers, filtered to kubify's objects and indexed by claim), a
+ * coalescing work queue with per-key backoff, and a bounded number of workers.
+ */
+export class ClaimController {
+  readonly queue = new WorkQueue();
+  private claimLease: InformerLease<KubeObject> | undefined;
+  private readonly childLeases = new Map<string, InformerLease<KubeObject>>();
+  private readonly unserved = new Map<string, GVK>();
+  private readonly removeHandlers: (() => void)[] = [];
+  private readonly lastApplied = new Map<string, LastApplied>();
+  private readonly reconciler: ClaimReconciler;
+  private workersDone: Promise<void> | undefined;
+  private resyncTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: ClaimControllerOptions) {
+    const { kind, client, events, metrics, logger } = options;
+    this.reconciler = new ClaimReconciler({
+      kind,
+      client,
+      claims: { get: (key) => this.claimLease?.informer.store.get(key) },
+      childrenOf: (key) => this.childrenOf(key),
+      watches: (apiVersion, k) => this.childLeases.has(gvkKey({ apiVersion, kind: k })),
+      composition: options.lookup,
+      events,
+      ...(metrics ? { metrics } : {}),
+      logger: logger.with({ kind: kind.kind }),
+      now: options.now ?? (() => new Date()),
+      lastApplied: this.lastApplied,
+      applyConcurrency: 8,
+    });
+  }
+
+  get kind(): ClaimKind {
+    return this.options.kind;
+  }
+
+  /** Starts the informers, waits for their caches, then starts the workers. */
+  async start(composedKinds: readonly GVK[]): Promise<void> {
+    const { kind, factory } = this.options;
+    this.claimLease = factory.acquire<KubeObject>({ apiVersion: kind.apiVersion, kind: kind.kind });
+    const enqueue = (obj: KubeObject): void => this.queue.add(objectKey(obj));
+    this.removeHandlers.push(
+      this.claimLease.informer.addHandlers({
+        onAdd: enqueue,
+        onUpdate: (old, obj) => {
+          if (old.metadata.resourceVersion !== obj.metadata.resourceVersion) enqueue(obj);
+        },
+        onDelete: enqueue,
+      }),
+    );
+    await this.watchComposedKinds(composedKinds);
+    await this.claimLease.informer.waitForSync();
+    await Promise.all([...this.childLeases.values()].map((l) => l.informer.waitForSync()));
+    for (const key of this.claimLease.informer.store.keys()) this.queue.add(key);
+    this.workersDone = runWorkers(this.queue, this.options.workers, (key) => this.process(key));
+    if (this.options.resyncMs > 0) {
+      this.resyncTimer = setInterval(() => this.enqueueAll(), this.options.resyncMs);
+      this.resyncTimer.unref();
+    }
+  }
+
+  /** Watches the kinds a (new revision of the) composition composes; unserved kinds are retried later. */
+  async watchComposedKinds(kinds: readonly GVK[]): Promise<void> {
+    const { client, factory } = this.options;
+    for (const gvk of kinds) {
+      const key = gvkKey(gvk);
+      if (this.childLeases.has(key)) continue;
+      try {
+        await client.mapper.mapping(gvk.apiVersion, gvk.kind);
+      } catch (err) {
+        if (err instanceof NoMatchError) {
+          this.unserved.set(key, gvk);
+          continue;
+        }
+        throw err;
+      }
+      this.unserved.delete(key);
+      const lease = factory.acquire<KubeObject>({ ...gvk, labelSelector: MANAGED_SELECTOR });
+      if (!indexedStores.has(lease.informer.store)) {
+        lease.informer.store.addIndex(CLAIM_INDEX, claimOfChild);
+        indexedStores.add(lease.informer.store);
+      }
+      const onChild = (obj: KubeObject): void => {
+        const claimKey = claimKeyOfChild(obj, this.options.kind.kindLabel);
+        if (claimKey) this.queue.add(claimKey);
+      };
+      this.removeHandlers.push(
+        lease.informer.addHandlers({ onAdd: onChild, onUpdate: (_o, n) => onChild(n), onDelete: onChild }),
+      );
+      this.childLeases.set(key, lease);
+      if (this.workersDone) await lease.informer.waitForSync();
+    }
+  }
+
+  /** Called when CRDs change: start watching kinds that are now served, and re-queue every claim. */
+  async apisChanged(): Promise<void> {
+    if (this.unserved.size) await this.watchComposedKinds([...this.unserved.values()]);
+    this.enqueueAll();
+  }
+
+  enqueueAll(): void {
+    for (const key of this.claimLease?.informer.store.keys() ?? []) this.queue.add(key);
+  }
+
+  claims(): KubeObject[] {
+    return this.claimLease?.informer.store.list() ?? [];
+  }
+
+  private childrenOf(claimKey: string): KubeObject[] {
+    const slash = claimKey.indexOf('/');
+    const ns = slash >= 0 ? claimKey.slice(0, slash) : undefined;
+    const name = slash >= 0 ? claimKey.slice(slash + 1) : claimKey;
+    const value = claimIndexValue(this.options.kind.kindLabel, ns, name);
+    return [...this.childLeases.values()].flatMap((l) => l.informer.store.byIndex(CLAIM_INDEX, value));
+  }
+
+  private async process(key: string): Promise<void> {
+    const { metrics, kind, composition, logger } = this.options;
+    const started = performance.now();
+    let result = 'success';
+    try {
+      const outcome = await this.reconciler.reconcile(key);
+      this.queue.forget(key);
+      if (outcome.requeueAfterMs) {
+        result = 'requeue';
+        this.queue.addAfter(key, outcome.requeueAfterMs);
+      }
+    } catch (err) {
+      result = 'error';
+      const delay = this.queue.addRateLimited(key);
+      logger.warn('reconcile failed, retrying', { kind: kind.kind, key, retryInMs: delay, error: err });
+    } finally {
+      metrics?.reconcileTotal.inc({ kind: kind.kind, composition, result });
+      metrics?.reconcileDuration.observe({ kind: kind.kind, result }, (performance.now() - started) / 1000);
+      metrics?.queueDepth.set({ kind: kind.kind }, this.queue.length());
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.resyncTimer) clearInterval(this.resyncTimer);
+    this.queue.shutDown();
+    await this.workersDone;
+    for (const remove of this.removeHandlers.splice(0)) remove();
+    await this.claimLease?.release();
+    await Promise.all([...this.childLeases.values()].map((l) => l.release()));
+    this.childLeases.clear();
+  }
+}

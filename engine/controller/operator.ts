@@ -1,0 +1,147 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { Registry } from 'prom-client';
+import {
+  createKubeClient,
+  EventRecorder,
+  LeaderElector,
+  SharedInformerFactory,
+  stripManagedFields,
+  type KubeObject,
+} from '../kube/index.ts';
+import { CompositionController } from './composition-controller.ts';
+import { serveEndpoints } from './http-endpoints.ts';
+import { createLogger, type Logger, type LogLevel } from './logger.ts';
+import { ControllerMetrics } from './metrics.ts';
+
+/** A loaded kubeconfig (`loadKubeConfig` from engine/kube). */
+type KubeConfig = Parameters<typeof createKubeClient>[0]['kubeConfig'];
+
+export interface OperatorOptions {
+  kubeConfig: KubeConfig;
+  /** Namespace of the leader-election Lease (and the operator's own objects). */
+  namespace: string;
+  metricsBindAddress?: string;
+  healthBindAddress?: string;
+  leaderElect?: boolean;
+  leaseName?: string;
+  leaseDurationMs?: number;
+  workers?: number;
+  resyncMs?: number;
+  logLevel?: LogLevel;
+  logger?: Logger;
+  registry?: Registry;
+  identity?: string;
+}
+
+export interface Operator {
+  metrics: ControllerMetrics;
+  compositions(): CompositionController | undefined;
+  isLeader(): boolean;
+  /** Bound ports of the endpoints (`0` binds pick free ones). */
+  ports: { metrics?: number; health?: number };
+  stop(): Promise<void>;
+}
+
+/**
+ * Wires the operator: one API client with a shared agent, a shared informer factory (managedFields
+ * stripped from the caches), metrics and health endpoints, an event recorder, and — when leading —
+ * the Composition controller with its claim controllers.
+ */
+export async function startOperator(options: OperatorOptions): Promise<Operator> {
+  const logger = options.logger ?? createLogger(options.logLevel ?? 'info');
+  const registry = options.registry ?? new Registry();
+  const metrics = new ControllerMetrics(registry);
+  const client = createKubeClient({
+    kubeConfig: options.kubeConfig,
+    namespace: options.namespace,
+    onRequest: (r) => metrics.apiRequests.inc({ verb: r.verb, code: String(r.code) }),
+  });
+  const identity =
+    options.identity ?? `${process.env.POD_NAME ?? hostname()}-${randomBytes(3).toString('hex')}`;
+  const recorder = new EventRecorder({
+    client,
+    reportingController: 'kubify.io/operator',
+    reportingInstance: identity,
+  });
+  const events = {
+    event: (object: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string): void =>
+      recorder.event(object, { type, reason, action: 'Reconcile', note: message.slice(0, 1024) }),
+  };
+  const factory = new SharedInformerFactory(client, { transform: stripManagedFields });
+  factory.start();
+  let controller: CompositionController | undefined;
+  let starting: Promise<void> | undefined;
+  const startControllers = (): void => {
+    controller = new CompositionController({
+      client,
+      factory,
+      events,
+      metrics,
+      logger,
+      workers: options.workers ?? 4,
+      resyncMs: options.resyncMs ?? 10 * 60_000,
+    });
+    const c = controller;
+    starting = c.start().catch((err: unknown) => logger.error('controllers failed to start', { error: err }));
+  };
+  const stopControllers = async (): Promise<void> => {
+    await starting;
+    await controller?.stop();
+    controller = undefined;
+  };
+  const ready = {
+    name: 'controllers',
+    check: () => !options.leaderElect || elector?.isLeader() === false || Boolean(controller?.hasSynced()),
+  };
+  const endpoints = await Promise.all([
+    options.metricsBindAddress ? serveEndpoints(options.metricsBindAddress, registry, [ready]) : undefined,
+    options.healthBindAddress ? serveEndpoints(options.healthBindAddress, undefined, [ready]) : undefined,
+  ]);
+  let elector: LeaderElector | undefined;
+  if (options.leaderElect) {
+    elector = new LeaderElector({
+      client,
+      namespace: options.namespace,
+      name: options.leaseName ?? 'kubify-operator',
+      identity,
+      ...(options.leaseDurationMs
+        ? {
+            leaseDurationMs: options.leaseDurationMs,
+            renewDeadlineMs: Math.floor(options.leaseDurationMs * 0.66),
+            retryPeriodMs: Math.max(200, Math.floor(options.leaseDurationMs / 5)),
+          }
+        : {}),
+      onStartedLeading: () => {
+        logger.info('became leader', { identity });
+        startControllers();
+      },
+      onStoppedLeading: async () => {
+        logger.info('stopped leading', { identity });
+        await stopControllers();
+      },
+    });
+    elector.start();
+  } else {
+    startControllers();
+  }
+  logger.info('operator started', { identity, leaderElect: Boolean(options.leaderElect) });
+  return {
+    metrics,
+    compositions: () => controller,
+    isLeader: () => (elector ? elector.isLeader() : true),
+    ports: {
+      ...(endpoints[0] ? { metrics: endpoints[0].port } : {}),
+      ...(endpoints[1] ? { health: endpoints[1].port } : {}),
+    },
+    stop: async () => {
+      if (elector) await elector.stop();
+      else await stopControllers();
+      await recorder.close();
+      await factory.stop();
+      await Promise.all(endpoints.map((e) => e?.close()));
+      client.close();
+      logger.info('operator stopped', { identity });
+    },
+  };
+}

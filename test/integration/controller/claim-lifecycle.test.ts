@@ -1,0 +1,139 @@
+import { expect } from 'chai';
+import type { KubeClient, KubeObject } from '../../../engine/kube/index.ts';
+import { newNamespace } from '../../support/cluster.ts';
+import { eventually } from '../../support/http.ts';
+import { adminClient, startTestOperator, type TestOperator } from '../../support/operator.ts';
+import {
+  condition,
+  configResource,
+  extraResource,
+  widget,
+  widgetComposition,
+  widgetRef,
+} from './fixtures.ts';
+
+const group = 'lifecycle.test.kubify.io';
+const secondResource = {
+  id: 'second',
+  template: 'apiVersion: v1\nkind: ConfigMap\ndata:\n  first: "{{resources.config.metadata.name}}"\n',
+};
+
+describe('operator: claim lifecycle', function () {
+  this.timeout(120_000);
+  let client: KubeClient;
+  let op: TestOperator;
+  let ns: string;
+
+  before(async () => {
+    client = await adminClient();
+    op = await startTestOperator();
+    await client.apply(
+      widgetComposition('lifecycle', group, [configResource, secondResource, extraResource]),
+    );
+    await eventually(
+      'Composition lifecycle to be Ready',
+      async () => {
+        const c = await client.get({
+          apiVersion: 'kubify.io/v1alpha1',
+          kind: 'Composition',
+          name: 'lifecycle',
+        });
+        return condition(c, 'Ready')?.status === 'True' ? c : undefined;
+      },
+      60_000,
+    );
+  });
+  after(async () => {
+    await op?.operator.stop();
+    client?.close();
+  });
+  beforeEach(async () => {
+    ns = await newNamespace('lifecycle');
+  });
+
+  const get = (kind: string, name: string): Promise<KubeObject | undefined> =>
+    client.find({ apiVersion: 'v1', kind, namespace: ns, name });
+
+  it('composes objects with kubify labels, annotations and owner reference, and reports Ready', async () => {
+    const claim = await client.apply(widget(group, ns, 'w1', { color: 'red' }));
+    const cm = await eventually('ConfigMap w1-config', () => get('ConfigMap', 'w1-config'));
+    expect(cm.metadata.labels).to.include({
+      'app.kubernetes.io/managed-by': 'kubify',
+      'kubify.io/claim-name': 'w1',
+      'kubify.io/claim-namespace': ns,
+      'kubify.io/claim-kind': `Widget.${group}`,
+      'kubify.io/composition': 'lifecycle',
+      'kubify.io/resource-id': 'config',
+    });
+    expect(cm.metadata.annotations).to.include({
+      'kubify.io/composition-revision': '1',
+      'kubify.io/claim-uid': claim.metadata.uid,
+    });
+    expect(cm.metadata.ownerReferences?.[0]).to.include({
+      kind: 'Widget',
+      name: 'w1',
+      uid: claim.metadata.uid,
+    });
+    expect((cm as { data?: Record<string, string> }).data).to.deep.equal({ color: 'red' });
+    const second = await eventually('ConfigMap w1-second', () => get('ConfigMap', 'w1-second'));
+    expect((second as { data?: Record<string, string> }).data).to.deep.equal({ first: 'w1-config' });
+    const ready = await eventually('claim Ready', async () => {
+      const c = await client.get(widgetRef(group, ns, 'w1'));
+      return condition(c, 'Ready')?.status === 'True' ? c : undefined;
+    });
+    expect(ready.metadata.finalizers).to.include('kubify.io/finalizer');
+    const status = ready.status as {
+      compositionRevision: number;
+      resources: { id: string; ready: boolean }[];
+    };
+    expect(status.compositionRevision).to.equal(1);
+    expect(status.resources.map((r) => [r.id, r.ready])).to.deep.equal([
+      ['config', true],
+      ['second', true],
+    ]);
+    expect(condition(ready, 'Synced')).to.include({ status: 'True', reason: 'ReconcileSuccess' });
+  });
+
+  it('updates composed objects when the claim changes', async () => {
+    await client.apply(widget(group, ns, 'w2', { color: 'red' }));
+    await eventually(
+      'red',
+      async () =>
+        ((await get('ConfigMap', 'w2-config')) as { data?: { color?: string } } | undefined)?.data?.color ===
+          'red' || undefined,
+    );
+    await client.apply(widget(group, ns, 'w2', { color: 'green' }));
+    await eventually(
+      'green',
+      async () =>
+        ((await get('ConfigMap', 'w2-config')) as { data?: { color?: string } } | undefined)?.data?.color ===
+          'green' || undefined,
+    );
+  });
+
+  it('creates a resource when includeWhen turns true and prunes it when it turns false', async () => {
+    await client.apply(widget(group, ns, 'w3', { extra: true }));
+    await eventually('Secret w3-extra', () => get('Secret', 'w3-extra'));
+    await client.apply(widget(group, ns, 'w3', { extra: false }));
+    await eventually('Secret w3-extra to be pruned', async () =>
+      (await get('Secret', 'w3-extra')) ? undefined : true,
+    );
+    expect(await get('ConfigMap', 'w3-config')).to.not.equal(undefined);
+  });
+
+  it('does not write anything when a converged claim is reconciled again', async () => {
+    await client.apply(widget(group, ns, 'w4'));
+    const before = await eventually('claim Ready', async () => {
+      const c = await client.get(widgetRef(group, ns, 'w4'));
+      return condition(c, 'Ready')?.status === 'True' ? c : undefined;
+    });
+    await new Promise((r) => setTimeout(r, 500));
+    const { writeCount } = await import('../../support/operator.ts');
+    const writes = await writeCount(op.registry);
+    for (const c of op.operator.compositions()?.controllers() ?? []) c.enqueueAll();
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(await writeCount(op.registry)).to.equal(writes);
+    const after = await client.get(widgetRef(group, ns, 'w4'));
+    expect(after.metadata.resourceVersion).to.equal(before.metadata.resourceVersion);
+  });
+});
