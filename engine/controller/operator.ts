@@ -139,7 +139,7 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
       else await stopControllers();
       await recorder.close();
       await factory.stop();
-      await Promise.all(endpoints.map((e) => e?.close()));
+      await Promise.all(endpoints.map((e) => (e ? e.close() : Promise.resolve())));
       client.close();
       logger.info('operator stopped', { identity });
     },
