@@ -13,10 +13,15 @@ import { eventually } from './http.ts';
 
 let installed: Promise<void> | undefined;
 
-/** An admin client on the shared control plane. */
-export async function adminClient(): Promise<KubeClient> {
+async function newClient(): Promise<KubeClient> {
   const cp = await sharedControlPlane();
   return createKubeClient({ kubeConfig: loadKubeConfig({ kubeconfig: cp.kubeconfigPath }) });
+}
+
+/** An admin client on the shared control plane, with kubify's CRDs installed. */
+export async function adminClient(): Promise<KubeClient> {
+  await installKubifyCrds();
+  return newClient();
 }
 
 /** Applies a CRD and waits until it is Established and served. */
@@ -38,7 +43,7 @@ export async function installCrd(client: KubeClient, crd: KubeObject): Promise<v
 /** kubify's own CRDs (Composition, CompositionRevision, ...) in the shared control plane, once per run. */
 export function installKubifyCrds(): Promise<void> {
   installed ??= (async () => {
-    const client = await adminClient();
+    const client = await newClient();
     for (const crd of kubifyCrds()) await installCrd(client, crd as unknown as KubeObject);
     await client
       .create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kubify-system' } })

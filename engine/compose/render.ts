@@ -1,0 +1,240 @@
+/**
+ * `render({claim, compiled, observed, now})`: one claim -> the objects to apply, the status to write and
+ * why anything waits. Pure and reproducible: same input, byte-identical output; inputs are not modified.
+ */
+import type { Problem } from '../api/problem.ts';
+import { readClaim } from './claim-input.ts';
+import type { CompiledComposition } from './compiled.ts';
+import { defaultNames } from './identity.ts';
+import { unknownOverrideIds } from './overrides.ts';
+import { isRecord } from './path.ts';
+import { projectStatus, summarize } from './project-status.ts';
+import { evaluateReadiness } from './readiness.ts';
+import type { Readiness } from './readiness.ts';
+import { renderResource } from './render-resource.ts';
+import type { ResourceOutcome } from './render-resource.ts';
+import type {
+  ClaimInfo,
+  DesiredObject,
+  RenderInput,
+  RenderResult,
+  ResourcePhase,
+  ResourceState,
+} from './render-types.ts';
+import type { TemplateContext } from './template/types.ts';
+
+export function render(input: RenderInput): RenderResult {
+  const { compiled } = input;
+  const observed: Record<string, unknown> = {};
+  for (const r of compiled.resources) {
+    const value = input.observed?.[r.id];
+    if (value !== undefined) observed[r.id] = structuredClone(value);
+  }
+  const read = readClaim(input.claim, compiled, input.claimPositions);
+  const results: Problem[] = [...read.problems];
+  if (!read.claim)
+    return finish(compiled, results, [], unrendered(compiled, observed, 'claim is invalid'), {}, []);
+  const claim = read.claim;
+  const names = defaultNames(compiled, claim);
+  const context = buildContext(claim, compiled, observed, names, input.revision);
+  results.push(...unknownOverrideIds(claim.spec.overrides, new Set(compiled.resources.map((r) => r.id))));
+
+  const phases = new Map<string, ResourcePhase>();
+  const readinessCache = new Map<string, Readiness>();
+  const readiness = (id: string): Readiness => {
+    let value = readinessCache.get(id);
+    if (!value) {
+      const resource = compiled.resources.find((r) => r.id === id);
+      value = evaluateReadiness(observed[id], resource?.readyWhen ?? []);
+      readinessCache.set(id, value);
+    }
+    return value;
+  };
+  const outcomes = new Map<string, ResourceOutcome>();
+  for (const resource of compiled.resources) {
+    const env = {
+      compiled,
+      claim,
+      context,
+      names,
+      phases,
+      readiness,
+      ...(input.revision !== undefined ? { revision: input.revision } : {}),
+    };
+    const outcome = renderResource(resource, env);
+    outcomes.set(resource.id, outcome);
+    phases.set(resource.id, outcome.phase);
+    results.push(...outcome.problems);
+  }
+  results.push(...nameWarnings(compiled, outcomes, names));
+
+  const desired: DesiredObject[] = [];
+  const states: ResourceState[] = [];
+  for (const resource of compiled.resources) {
+    const outcome = outcomes.get(resource.id) as ResourceOutcome;
+    if (outcome.object) desired.push({ id: resource.id, object: outcome.object });
+    states.push(stateOf(resource.id, compiled, outcome, claim, observed, names, readiness(resource.id)));
+  }
+  const projected = projectStatus(compiled, context);
+  results.push(...projected.problems);
+  const pending = [...outcomes.values()].flatMap((o) => (o.pending ? [o.pending] : []));
+  return finish(compiled, results, desired, states, projected.status, pending);
+}
+
+function buildContext(
+  claim: ClaimInfo,
+  compiled: CompiledComposition,
+  observed: Record<string, unknown>,
+  names: Record<string, string>,
+  revision: number | undefined,
+): TemplateContext {
+  const metadata: Record<string, unknown> = {
+    name: claim.name,
+    labels: claim.labels,
+    annotations: claim.annotations,
+  };
+  if (claim.namespace !== undefined) metadata.namespace = claim.namespace;
+  if (claim.uid !== undefined) metadata.uid = claim.uid;
+  return {
+    claim: { apiVersion: claim.apiVersion, kind: claim.kind, metadata, spec: claim.spec },
+    resources: observed,
+    names,
+    programs: structuredClone(compiled.programs),
+    composition: { name: compiled.name, revision: revision ?? 0 },
+  };
+}
+
+function stateOf(
+  id: string,
+  compiled: CompiledComposition,
+  outcome: ResourceOutcome,
+  claim: ClaimInfo,
+  observed: Record<string, unknown>,
+  names: Record<string, string>,
+  readiness: Readiness,
+): ResourceState {
+  const resource = compiled.resources.find((r) => r.id === id);
+  const seen = observed[id];
+  const meta = outcome.object?.metadata ?? (isRecord(seen) ? seen.metadata : undefined);
+  const name = isRecord(meta) && typeof meta.name === 'string' ? meta.name : (names[id] ?? id);
+  const namespace = isRecord(meta) && typeof meta.namespace === 'string' ? meta.namespace : claim.namespace;
+  const base = {
+    id,
+    apiVersion: resource?.apiVersion ?? '',
+    kind: resource?.kind ?? '',
+    name,
+    ...(namespace !== undefined ? { namespace } : {}),
+  };
+  switch (outcome.phase) {
+    case 'Rendered':
+      return { ...base, included: true, phase: 'Rendered', ...readiness };
+    case 'Excluded':
+      return {
+        ...base,
+        included: false,
+        phase: 'Excluded',
+        ready: false,
+        reason: 'Excluded',
+        message: outcome.message ?? '',
+      };
+    case 'Pending':
+      return {
+        ...base,
+        included: true,
+        phase: 'Pending',
+        ready: false,
+        reason: 'Pending',
+        message: outcome.message ?? '',
+      };
+    case 'Failed':
+      return {
+        ...base,
+        included: true,
+        phase: 'Failed',
+        ready: false,
+        reason: 'RenderFailed',
+        message: outcome.message ?? '',
+      };
+  }
+}
+
+function unrendered(
+  compiled: CompiledComposition,
+  observed: Record<string, unknown>,
+  message: string,
+): ResourceState[] {
+  return compiled.resources.map((r) => {
+    const meta = isRecord(observed[r.id]) ? (observed[r.id] as Record<string, unknown>).metadata : undefined;
+    const name = isRecord(meta) && typeof meta.name === 'string' ? meta.name : '';
+    return {
+      id: r.id,
+      apiVersion: r.apiVersion,
+      kind: r.kind,
+      name,
+      included: true,
+      phase: 'Failed',
+      ready: false,
+      reason: 'RenderFailed',
+      message,
+    };
+  });
+}
+
+/** A template that names its object itself while another resource reads `names.<id>`. */
+function nameWarnings(
+  compiled: CompiledComposition,
+  outcomes: Map<string, ResourceOutcome>,
+  names: Record<string, string>,
+): Problem[] {
+  const out: Problem[] = [];
+  for (const resource of compiled.resources) {
+    const meta = outcomes.get(resource.id)?.object?.metadata;
+    const actual = isRecord(meta) ? meta.name : undefined;
+    if (typeof actual !== 'string' || actual === names[resource.id]) continue;
+    const readers = compiled.resources.filter((r) => r.namesRead.includes(resource.id)).map((r) => r.id);
+    if (readers.length === 0) continue;
+    out.push({
+      code: 'render.name-mismatch',
+      message: `resource "${resource.id}" is named "${actual}" by its template, but names.${resource.id} is "${String(names[resource.id])}" (read by ${readers.join(', ')})`,
+      path: `resources.${resource.id}`,
+      severity: 'Warning',
+    });
+  }
+  return out;
+}
+
+const SEVERITY_RANK = { Fatal: 0, Warning: 1, Normal: 2 } as const;
+
+function finish(
+  compiled: CompiledComposition,
+  results: Problem[],
+  desired: DesiredObject[],
+  states: ResourceState[],
+  status: Record<string, unknown>,
+  pending: RenderResult['pending'],
+): RenderResult {
+  const sortedResults = results
+    .map((p) => ({ ...p, severity: p.severity ?? 'Fatal' }))
+    .sort(
+      (a, b) =>
+        SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
+        cmp(a.path, b.path) ||
+        cmp(a.code, b.code) ||
+        cmp(a.message, b.message),
+    );
+  const fatal = sortedResults.filter((p) => p.severity === 'Fatal');
+  const sortedStatus: Record<string, unknown> = {};
+  for (const key of Object.keys(status).sort()) sortedStatus[key] = status[key];
+  return {
+    desired: fatal.length > 0 ? [] : [...desired].sort((a, b) => cmp(a.id, b.id)),
+    resources: [...states].sort((a, b) => cmp(a.id, b.id)),
+    status: sortedStatus,
+    pending: [...pending].sort((a, b) => cmp(a.id, b.id) || cmp(a.path, b.path)),
+    results: sortedResults,
+    ready: summarize(states, compiled.graph.order, fatal),
+  };
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
