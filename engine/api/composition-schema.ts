@@ -69,6 +69,16 @@ const readyCheckSchema = objectSchema({
   observedGeneration: { type: 'boolean', enum: [true] },
 });
 
+/** The condition/equals/nonEmpty forms of a ready check, plus where to read the failure message. */
+const failureCheckSchema = objectSchema({
+  condition: str({ minLength: 1 }),
+  status: str({ enum: ['True', 'False', 'Unknown'] }),
+  path: str({ minLength: 1 }),
+  equals: anyValueSchema,
+  nonEmpty: { type: 'boolean', enum: [true] },
+  messagePath: str({ minLength: 1 }),
+});
+
 const resourceSchema = objectSchema(
   {
     id: str({ pattern: ID_PATTERN, maxLength: 63 }),
@@ -76,6 +86,7 @@ const resourceSchema = objectSchema(
     templateFile: str({ minLength: 1 }),
     includeWhen: str({ minLength: 1 }),
     readyWhen: arraySchema(readyCheckSchema),
+    failedWhen: arraySchema(failureCheckSchema),
     deletionPolicy: str({ enum: ['Delete', 'Orphan'] }),
     dependsOn: stringList(str({ pattern: ID_PATTERN })),
   },

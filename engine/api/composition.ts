@@ -128,6 +128,12 @@ export interface ResourceSpec {
    * All checks must hold for the observed object to be ready. Absent or empty: the object exists.
    */
   readyWhen?: ReadyCheck[];
+  /**
+   * Any check that holds marks the observed object as failed (not ready, reason `Failed`), with a message
+   * taken from the matched condition or from `messagePath`: how an upstream controller's own failure
+   * (a Stalled condition, `status.lastUpdate.state: failed`) reaches the claim's conditions.
+   */
+  failedWhen?: FailureCheck[];
   /** What happens to the object when the claim is deleted: `Delete` (default) or `Orphan` (left in place). */
   deletionPolicy?: DeletionPolicy;
   /**
@@ -136,6 +142,12 @@ export interface ResourceSpec {
    */
   dependsOn?: string[];
 }
+
+/**
+ * A failure check: a condition with a status (default `"True"`), a path equal to a value, or a non-empty
+ * path; `messagePath` names where the failure's message is (default: the condition's reason and message).
+ */
+export type FailureCheck = (ConditionCheck | EqualsCheck | NonEmptyCheck) & { messagePath?: string };
 
 /** One readiness check on the observed object. Exactly one form per entry. */
 export type ReadyCheck = ConditionCheck | EqualsCheck | NonEmptyCheck | ObservedGenerationCheck;

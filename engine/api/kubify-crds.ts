@@ -7,6 +7,7 @@ import { arraySchema, objectSchema } from './openapi.ts';
 import { compositionSpecSchema } from './composition-schema.ts';
 import { KUBIFY_GROUP, KUBIFY_VERSION } from './composition.ts';
 import { reservedStatusSchemas } from './claim.ts';
+import { programSourceCrd } from './program-source.ts';
 
 const topLevel = (spec: OpenApiSchema, status?: OpenApiSchema): OpenApiSchema =>
   objectSchema(
@@ -128,7 +129,7 @@ export function compositionRevisionCrd(): CustomResourceDefinition {
 
 /** Every CRD of kubify's own APIs, sorted by name. */
 export function kubifyCrds(): CustomResourceDefinition[] {
-  return [compositionCrd(), compositionRevisionCrd()].sort((a, b) =>
+  return [compositionCrd(), compositionRevisionCrd(), programSourceCrd()].sort((a, b) =>
     a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0,
   );
 }

@@ -87,6 +87,7 @@ export function compile(source: CompositionSource): CompileResult {
       template: d.template,
       ...(d.includeWhen ? { includeWhen: d.includeWhen } : {}),
       readyWhen: d.spec.readyWhen ?? [],
+      failedWhen: d.spec.failedWhen ?? [],
       deletionPolicy: d.spec.deletionPolicy ?? 'Delete',
       dependsOn: graph.dependencies[id] ?? [],
       waitsFor: [...new Set(d.spec.dependsOn ?? [])].sort(),

@@ -4,6 +4,7 @@
 import type {
   Composition,
   DeletionPolicy,
+  FailureCheck,
   ProgramSpec,
   ReadyCheck,
   Requirement,
@@ -25,6 +26,7 @@ export interface CompiledResource {
   readonly template: CompiledTemplate;
   readonly includeWhen?: CompiledTemplate;
   readonly readyWhen: readonly ReadyCheck[];
+  readonly failedWhen: readonly FailureCheck[];
   readonly deletionPolicy: DeletionPolicy;
   /** Every resource this one depends on (data references and `dependsOn`), sorted. */
   readonly dependsOn: readonly string[];

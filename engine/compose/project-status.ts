@@ -55,11 +55,15 @@ export function summarize(
       message: `all ${included} composed resource${included === 1 ? ' is' : 's are'} ready`,
     };
   }
-  const named = blocking
+  // A failed resource (failedWhen) is named first: it will not become ready by waiting.
+  const failed = blocking.filter((r) => r.reason === 'Failed');
+  const shown = [...failed, ...blocking.filter((r) => r.reason !== 'Failed')];
+  const named = shown
     .slice(0, MAX_NAMED)
     .map((r) => `${r.id} (${r.kind} ${r.name}): ${r.message}`)
     .join('; ');
   const more = blocking.length > MAX_NAMED ? `; and ${blocking.length - MAX_NAMED} more` : '';
+  if (failed.length) return { status: 'False', reason: 'ResourceFailed', message: `failed: ${named}${more}` };
   const reason = blocking.some((r) => r.phase === 'Pending') ? 'Pending' : 'ResourcesNotReady';
   return { status: 'False', reason, message: `waiting for ${named}${more}` };
 }

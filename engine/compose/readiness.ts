@@ -2,7 +2,7 @@
  * Is an observed object ready? Evaluates a resource's `readyWhen` checks (all must hold). Without checks,
  * an object that exists is ready.
  */
-import type { ReadyCheck } from '../api/composition.ts';
+import type { FailureCheck, ReadyCheck } from '../api/composition.ts';
 import { getAt, isRecord, parseDotPath } from './path.ts';
 
 export interface Readiness {
@@ -12,9 +12,17 @@ export interface Readiness {
   message: string;
 }
 
-export function evaluateReadiness(observed: unknown, checks: readonly ReadyCheck[]): Readiness {
+export function evaluateReadiness(
+  observed: unknown,
+  checks: readonly ReadyCheck[],
+  failedWhen: readonly FailureCheck[] = [],
+): Readiness {
   if (!isRecord(observed))
     return { ready: false, reason: 'NotFound', message: 'the object does not exist yet' };
+  for (const check of failedWhen) {
+    const failure = matchFailure(observed, check);
+    if (failure !== undefined) return { ready: false, reason: 'Failed', message: failure };
+  }
   for (const check of checks) {
     const failed = evaluateCheck(observed, check);
     if (failed) return { ready: false, ...failed };
@@ -27,6 +35,31 @@ export function evaluateReadiness(observed: unknown, checks: readonly ReadyCheck
 }
 
 type Failure = { reason: string; message: string } | undefined;
+
+/** The failure message when `check` holds on `object`, else undefined. */
+function matchFailure(object: Record<string, unknown>, check: FailureCheck): string | undefined {
+  let detail: string;
+  if ('condition' in check) {
+    const conditions = getAt(object, ['status', 'conditions']);
+    const condition = Array.isArray(conditions)
+      ? (conditions as unknown[]).find((c) => isRecord(c) && c.type === check.condition)
+      : undefined;
+    if (!isRecord(condition) || condition.status !== (check.status ?? 'True')) return undefined;
+    detail = [condition.reason, condition.message]
+      .filter((x) => typeof x === 'string' && x !== '')
+      .join(': ');
+    detail = `condition ${check.condition} is ${String(condition.status)}${detail ? `: ${detail}` : ''}`;
+  } else {
+    const value = getAt(object, parseDotPath(check.path) ?? []);
+    if ('equals' in check ? !deepEqual(value, check.equals) : isEmpty(value)) return undefined;
+    detail = `${check.path} is ${JSON.stringify(value)}`;
+  }
+  if (check.messagePath) {
+    const message = getAt(object, parseDotPath(check.messagePath) ?? []);
+    if (typeof message === 'string' && message !== '') return `${detail}: ${message}`;
+  }
+  return detail;
+}
 
 function evaluateCheck(object: Record<string, unknown>, check: ReadyCheck): Failure {
   const generation = getAt(object, ['metadata', 'generation']);

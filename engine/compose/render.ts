@@ -45,7 +45,7 @@ export function render(input: RenderInput): RenderResult {
     let value = readinessCache.get(id);
     if (!value) {
       const resource = compiled.resources.find((r) => r.id === id);
-      value = evaluateReadiness(observed[id], resource?.readyWhen ?? []);
+      value = evaluateReadiness(observed[id], resource?.readyWhen ?? [], resource?.failedWhen ?? []);
       readinessCache.set(id, value);
     }
     return value;

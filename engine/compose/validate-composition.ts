@@ -3,7 +3,7 @@
  * ready-check forms, dependsOn targets, status field names, reserved claim fields).
  */
 import type { ValidateFunction } from 'ajv';
-import type { Composition, ReadyCheck } from '../api/composition.ts';
+import type { Composition, FailureCheck, ReadyCheck } from '../api/composition.ts';
 import { compositionJsonSchema, STATUS_FIELD_PATTERN } from '../api/composition-schema.ts';
 import { RESERVED_SPEC_FIELDS, RESERVED_STATUS_FIELDS } from '../api/claim.ts';
 import type { Problem } from '../api/problem.ts';
@@ -50,6 +50,7 @@ export function validateRules(composition: Composition, positions: PositionIndex
   spec.resources.forEach((resource, i) => {
     const at: PathSegment[] = ['spec', 'resources', i];
     (resource.readyWhen ?? []).forEach((check, k) => checkReady(check, [...at, 'readyWhen', k], report));
+    (resource.failedWhen ?? []).forEach((check, k) => checkFailure(check, [...at, 'failedWhen', k], report));
     (resource.dependsOn ?? []).forEach((dep, k) => {
       const path = [...at, 'dependsOn', k];
       if (dep === resource.id)
@@ -119,6 +120,37 @@ function checkReady(check: ReadyCheck, at: PathSegment[], report: Report): void 
       ...at,
       'path',
     ]);
+  }
+}
+
+const FAILURE_FORMS =
+  '{condition, status?}, {path, equals} or {path, nonEmpty: true}, each with an optional messagePath';
+
+function checkFailure(check: FailureCheck, at: PathSegment[], report: Report): void {
+  const keys = Object.keys(check)
+    .filter((k) => k !== 'messagePath')
+    .sort();
+  const has = (key: string): boolean => keys.includes(key);
+  const form =
+    (has('condition') && keys.every((k) => k === 'condition' || k === 'status')) ||
+    (has('path') && has('equals') && keys.length === 2) ||
+    (has('path') && has('nonEmpty') && keys.length === 2);
+  if (!form) {
+    report(
+      'failed.invalid',
+      `a failedWhen entry must be exactly one of ${FAILURE_FORMS}; got {${keys.join(', ')}}`,
+      at,
+    );
+    return;
+  }
+  for (const field of ['path', 'messagePath'] as const) {
+    const value = (check as unknown as Record<string, unknown>)[field];
+    if (typeof value === 'string' && parseDotPath(value) === undefined) {
+      report('failed.invalid-path', `"${value}" is not a path like status.phase or status.items[0].name`, [
+        ...at,
+        field,
+      ]);
+    }
   }
 }
 

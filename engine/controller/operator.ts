@@ -9,7 +9,10 @@ import {
   stripManagedFields,
   type KubeObject,
 } from '../kube/index.ts';
+import { ArtifactServer } from './artifacts/server.ts';
 import { CompositionController } from './composition-controller.ts';
+import { splitHostPort } from './http-endpoints.ts';
+import { ProgramSourceController } from './program-source-controller.ts';
 import { serveEndpoints } from './http-endpoints.ts';
 import { createLogger, type Logger, type LogLevel } from './logger.ts';
 import { ControllerMetrics } from './metrics.ts';
@@ -23,6 +26,10 @@ export interface OperatorOptions {
   namespace: string;
   metricsBindAddress?: string;
   healthBindAddress?: string;
+  /** Where the program artifact server listens (`:8090`); absent: ProgramSources are not served. */
+  artifactBindAddress?: string;
+  /** The artifact server's base URL as PKO's workspace pods reach it. Default: `http://127.0.0.1:<port>`. */
+  artifactAdvertiseUrl?: string;
   leaderElect?: boolean;
   leaseName?: string;
   leaseDurationMs?: number;
@@ -39,7 +46,7 @@ export interface Operator {
   compositions(): CompositionController | undefined;
   isLeader(): boolean;
   /** Bound ports of the endpoints (`0` binds pick free ones). */
-  ports: { metrics?: number; health?: number };
+  ports: { metrics?: number; health?: number; artifacts?: number };
   stop(): Promise<void>;
 }
 
@@ -70,6 +77,24 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
   };
   const factory = new SharedInformerFactory(client, { transform: stripManagedFields });
   factory.start();
+  let artifacts: { server: ArtifactServer; port: number; programs: ProgramSourceController } | undefined;
+  if (options.artifactBindAddress) {
+    const server = new ArtifactServer();
+    const [host, port] = splitHostPort(options.artifactBindAddress);
+    const address = await server.listen(Number(port), host);
+    const programs = new ProgramSourceController({
+      client,
+      factory,
+      server,
+      advertiseUrl: options.artifactAdvertiseUrl ?? `http://127.0.0.1:${address.port}`,
+      metrics,
+      logger: logger.with({ controller: 'programsource' }),
+    });
+    artifacts = { server, port: address.port, programs };
+    programs
+      .start()
+      .catch((err: unknown) => logger.error('program source controller failed to start', { error: err }));
+  }
   let controller: CompositionController | undefined;
   let starting: Promise<void> | undefined;
   const startControllers = (): void => {
@@ -82,10 +107,12 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
       workers: options.workers ?? 4,
       resyncMs: options.resyncMs ?? 10 * 60_000,
     });
+    artifacts?.programs.setLeading(true);
     const c = controller;
     starting = c.start().catch((err: unknown) => logger.error('controllers failed to start', { error: err }));
   };
   const stopControllers = async (): Promise<void> => {
+    artifacts?.programs.setLeading(false);
     await starting;
     await controller?.stop();
     controller = undefined;
@@ -137,6 +164,8 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
     stop: async () => {
       if (elector) await elector.stop();
       else await stopControllers();
+      await artifacts?.programs.stop();
+      await artifacts?.server.close();
       await recorder.close();
       await factory.stop();
       await Promise.all(endpoints.map((e) => (e ? e.close() : Promise.resolve())));

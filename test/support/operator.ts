@@ -85,3 +85,38 @@ export async function writeCount(registry: Registry): Promise<number> {
   const metric = await registry.getSingleMetric('kubify_apply_total')?.get();
   return (metric?.values ?? []).reduce((sum, v) => sum + v.value, 0);
 }
+
+/** Reads a pack folder, compiles it and applies the self-contained Composition object. */
+export async function installPack(client: KubeClient, dir: string): Promise<string> {
+  const { readPack, toCompositionObject } = await import('../../engine/packs/index.ts');
+  const result = toCompositionObject(await readPack(dir));
+  if (!result.object) throw new Error(`pack ${dir} does not compile: ${JSON.stringify(result.problems)}`);
+  await client.apply(result.object as unknown as KubeObject);
+  const name = result.object.metadata.name;
+  await eventually(
+    `Composition ${name} to be Ready`,
+    async () => {
+      const c = await client.get({ apiVersion: 'kubify.io/v1alpha1', kind: 'Composition', name });
+      const ready = (
+        c.status as { conditions?: { type: string; status: string }[] } | undefined
+      )?.conditions?.find((x) => x.type === 'Ready');
+      return ready?.status === 'True' || undefined;
+    },
+    60_000,
+  );
+  return name;
+}
+
+/** Applies every object of a YAML file (CRD fixtures). */
+export async function applyFile(client: KubeClient, file: string): Promise<KubeObject[]> {
+  const { readFileSync } = await import('node:fs');
+  const { parseAllDocuments } = await import('yaml');
+  const objects = parseAllDocuments(readFileSync(file, 'utf8'))
+    .map((d) => d.toJS() as KubeObject | null)
+    .filter((o): o is KubeObject => o !== null);
+  for (const o of objects) {
+    if (o.kind === 'CustomResourceDefinition') await installCrd(client, o);
+    else await client.apply(o);
+  }
+  return objects;
+}

@@ -25,10 +25,11 @@ const composition: Composition = {
 };
 
 describe('api: kubify CRDs', () => {
-  it('lists Composition and CompositionRevision, sorted', () => {
+  it('lists Composition, CompositionRevision and ProgramSource, sorted', () => {
     expect(kubifyCrds().map((c) => c.metadata.name)).to.deep.equal([
       'compositionrevisions.kubify.io',
       'compositions.kubify.io',
+      'programsources.kubify.io',
     ]);
   });
 
