@@ -13,7 +13,7 @@ import {
   type KubeObject,
   type SharedInformerFactory,
 } from '../kube/index.ts';
-import { ArtifactServer } from './artifacts/server.ts';
+import type { ArtifactServer } from './artifacts/server.ts';
 import { buildTarball, TarPathError, type Tarball } from './artifacts/tarball.ts';
 import { setCondition, type ConditionInput } from './claim/conditions.ts';
 import { jsonEqual } from './claim/status.ts';

@@ -19,9 +19,9 @@ import { stderrLogger, type KubeLogger } from './logger.ts';
 import { resourceLabel, resourcePath, withQuery } from './paths.ts';
 import { RestMapper, type RestMapperOptions } from './rest-mapper.ts';
 import { labelSelectorString } from './selectors.ts';
+import { readStream } from './stream-reader.ts';
 import type { HttpMethod, SocketStats, Transport, TransportRequest, TransportResponse } from './transport.ts';
 import type { KubeObject, KubeStatus, ObjectList, ObjectRef, ResourceMapping, WatchEvent } from './types.ts';
-import { LineDecoder } from './watch-decoder.ts';
 
 export interface HttpKubeClientOptions {
   transport: Transport;
@@ -46,11 +46,32 @@ const CONTENT_TYPES = {
   strategic: 'application/strategic-merge-patch+json',
 } as const;
 
+type Query = Record<string, string | number | boolean | undefined>;
+
+/** A resolved request target: where it goes and how it is labelled. */
+interface Target {
+  m: ResourceMapping;
+  namespace: string | undefined;
+  ctx: RequestContext;
+  path: string;
+}
+
+interface CallOptions {
+  query?: Query;
+  body?: unknown;
+  contentType?: string;
+  signal?: AbortSignal | undefined;
+  dryRun?: boolean | undefined;
+}
+
 function withoutManagedFields(obj: KubeObject): KubeObject {
   if (!obj.metadata?.managedFields) return obj;
   const { managedFields: _drop, ...metadata } = obj.metadata;
   return { ...obj, metadata };
 }
+
+const isNotFoundObject = (err: unknown): boolean =>
+  err instanceof KubeError && err.status === 404 && err.reason !== 'NoMatch';
 
 /** The KubeClient over any Transport (node:https in production, fakes in unit tests). */
 export class HttpKubeClient implements KubeClient {
@@ -58,7 +79,7 @@ export class HttpKubeClient implements KubeClient {
   readonly defaultNamespace: string;
   private readonly transport: Transport;
   private readonly fieldManager: string;
-  private readonly onRequest: (record: RequestRecord) => void;
+  private readonly hook: ((record: RequestRecord) => void) | undefined;
   private readonly onWarning: (warning: string, request: RequestContext) => void;
   private readonly logger: KubeLogger;
   private readonly maxThrottleRetries: number;
@@ -69,30 +90,28 @@ export class HttpKubeClient implements KubeClient {
     this.fieldManager = options.fieldManager ?? 'kubify';
     this.logger = options.logger ?? stderrLogger;
     this.maxThrottleRetries = options.maxThrottleRetries ?? 3;
-    const onRequest = options.onRequest;
-    this.onRequest = onRequest
-      ? (r) => {
-          try {
-            onRequest(r);
-          } catch (err) {
-            this.logger.warn('onRequest hook threw', { error: String(err) });
-          }
-        }
-      : () => {};
+    this.hook = options.onRequest;
     this.onWarning = options.onWarning ?? ((w, r) => this.logger.debug('API warning', { warning: w, ...r }));
+    const discoveryCtx = { verb: 'get', resource: 'discovery' };
     this.mapper = new RestMapper(
       () =>
-        discover(async (path, accept) =>
-          this.send(
-            { verb: 'get', resource: 'discovery' },
-            { method: 'GET', path, headers: { Accept: accept } },
-            false,
-          ),
+        discover((path, accept) =>
+          this.send(discoveryCtx, { method: 'GET', path, headers: { Accept: accept } }, false),
         ),
       options.mapper,
     );
   }
 
+  private record(ctx: RequestContext, code: number, t0: number, dryRun?: boolean): void {
+    if (!this.hook) return;
+    try {
+      this.hook({ ...ctx, code, durationMs: performance.now() - t0, ...(dryRun ? { dryRun } : {}) });
+    } catch (err) {
+      this.logger.warn('onRequest hook threw', { error: String(err) });
+    }
+  }
+
+  /** One request with accounting, 429 retries and (when `check`) typed errors for non-2xx. */
   private async send(
     ctx: RequestContext,
     req: TransportRequest,
@@ -105,23 +124,12 @@ export class HttpKubeClient implements KubeClient {
       try {
         res = await this.transport.request(req);
       } catch (err) {
-        this.onRequest({
-          ...ctx,
-          code: 0,
-          durationMs: performance.now() - t0,
-          ...(dryRun ? { dryRun } : {}),
-        });
+        this.record(ctx, 0, t0, dryRun);
         if (req.signal?.aborted) throw err;
         throw networkError(err, ctx);
       }
-      this.onRequest({
-        ...ctx,
-        code: res.status,
-        durationMs: performance.now() - t0,
-        ...(dryRun ? { dryRun } : {}),
-      });
-      const warning = res.headers.warning;
-      if (warning) this.onWarning(warning, ctx);
+      this.record(ctx, res.status, t0, dryRun);
+      if (res.headers.warning) this.onWarning(res.headers.warning, ctx);
       if (res.status === 429 && attempt < this.maxThrottleRetries && !req.signal?.aborted) {
         const after = Number(res.headers['retry-after'] ?? '1');
         await new Promise((r) => setTimeout(r, Math.min(5_000, (Number.isFinite(after) ? after : 1) * 1000)));
@@ -134,43 +142,44 @@ export class HttpKubeClient implements KubeClient {
     }
   }
 
-  private namespaceFor(m: ResourceMapping, namespace: string | undefined): string | undefined {
-    return m.namespaced ? namespace || this.defaultNamespace : undefined;
+  /** Resolves kind -> REST path. `name` undefined: the collection; a namespaced collection without namespace: all. */
+  private async target(
+    verb: string,
+    ref: { apiVersion: string; kind: string; namespace?: string | undefined },
+    name?: string,
+    subresource?: string,
+  ): Promise<Target> {
+    const m = await this.mapper.mapping(ref.apiVersion, ref.kind);
+    const collectionVerb = verb === 'list' || verb === 'watch';
+    const namespace = m.namespaced
+      ? ref.namespace || (collectionVerb ? undefined : this.defaultNamespace)
+      : undefined;
+    const ctx: RequestContext = { verb, resource: resourceLabel(m, subresource) };
+    if (namespace) ctx.namespace = namespace;
+    if (name) ctx.name = name;
+    return { m, namespace, ctx, path: resourcePath(m, namespace, name, subresource) };
   }
 
-  private async json<T>(
-    ctx: RequestContext,
-    method: HttpMethod,
-    path: string,
-    body?: unknown,
-    contentType = 'application/json',
-    signal?: AbortSignal,
-    dryRun?: boolean,
-  ): Promise<T> {
-    const req: TransportRequest = { method, path, ...(signal ? { signal } : {}) };
-    if (body !== undefined) {
-      req.body = JSON.stringify(body);
-      req.headers = { 'Content-Type': contentType };
+  private async call<T>(t: Target, method: HttpMethod, o: CallOptions = {}): Promise<T> {
+    const req: TransportRequest = { method, path: withQuery(t.path, o.query ?? {}) };
+    if (o.signal) req.signal = o.signal;
+    if (o.body !== undefined) {
+      req.body = JSON.stringify(o.body);
+      req.headers = { 'Content-Type': o.contentType ?? 'application/json' };
     }
-    const res = await this.send(ctx, req, true, dryRun);
+    const res = await this.send(t.ctx, req, true, o.dryRun);
     return JSON.parse(res.body) as T;
   }
 
-  private async target(ref: { apiVersion: string; kind: string; namespace?: string | undefined }) {
-    const m = await this.mapper.mapping(ref.apiVersion, ref.kind);
-    return { m, namespace: this.namespaceFor(m, ref.namespace) };
-  }
-
-  private writeQuery(o: WriteOptions, extra: Record<string, string | boolean | undefined> = {}) {
+  private writeQuery(o: WriteOptions): Query {
     return {
       fieldManager: o.fieldManager ?? this.fieldManager,
       dryRun: o.dryRun ? 'All' : undefined,
       fieldValidation: o.fieldValidation,
-      ...extra,
     };
   }
 
-  private async applyTo<T extends KubeObject = KubeObject>(
+  private async applyTo<T extends KubeObject>(
     obj: KubeObject,
     o: ApplyOptions,
     subresource?: string,
@@ -178,59 +187,31 @@ export class HttpKubeClient implements KubeClient {
     const name = obj.metadata?.name;
     if (!name)
       throw new KubeError(`apply ${obj.kind}: metadata.name is required`, { status: 0, reason: 'Invalid' });
-    const { m, namespace } = await this.target({
-      apiVersion: obj.apiVersion,
-      kind: obj.kind,
-      namespace: obj.metadata.namespace,
+    const t = await this.target('apply', { ...obj, namespace: obj.metadata.namespace }, name, subresource);
+    const query = { ...this.writeQuery(o), force: o.force ?? true };
+    const body = withoutManagedFields(obj);
+    return this.call<T>(t, 'PATCH', {
+      query,
+      body,
+      contentType: CONTENT_TYPES.apply,
+      signal: o.signal,
+      dryRun: o.dryRun,
     });
-    const ctx = {
-      verb: 'apply',
-      resource: resourceLabel(m, subresource),
-      name,
-      ...(namespace ? { namespace } : {}),
-    };
-    const path = withQuery(
-      resourcePath(m, namespace, name, subresource),
-      this.writeQuery(o, { force: o.force ?? true }),
-    );
-    return this.json<T>(
-      ctx,
-      'PATCH',
-      path,
-      withoutManagedFields(obj),
-      CONTENT_TYPES.apply,
-      o.signal,
-      o.dryRun,
-    );
   }
 
   apply<T extends KubeObject = KubeObject>(obj: KubeObject, options: ApplyOptions = {}): Promise<T> {
-    return this.applyTo(obj, options);
+    return this.applyTo<T>(obj, options);
   }
 
   applyStatus<T extends KubeObject = KubeObject>(obj: KubeObject, options: ApplyOptions = {}): Promise<T> {
-    return this.applyTo(obj, options, 'status');
+    return this.applyTo<T>(obj, options, 'status');
   }
 
   async get<T extends KubeObject = KubeObject>(
     ref: ObjectRef,
     options: { signal?: AbortSignal } = {},
   ): Promise<T> {
-    const { m, namespace } = await this.target(ref);
-    const ctx = {
-      verb: 'get',
-      resource: resourceLabel(m),
-      name: ref.name,
-      ...(namespace ? { namespace } : {}),
-    };
-    return this.json<T>(
-      ctx,
-      'GET',
-      resourcePath(m, namespace, ref.name),
-      undefined,
-      undefined,
-      options.signal,
-    );
+    return this.call<T>(await this.target('get', ref, ref.name), 'GET', { signal: options.signal });
   }
 
   async find<T extends KubeObject = KubeObject>(
@@ -240,7 +221,7 @@ export class HttpKubeClient implements KubeClient {
     try {
       return await this.get<T>(ref, options);
     } catch (err) {
-      if (err instanceof KubeError && err.status === 404 && err.reason !== 'NoMatch') return undefined;
+      if (isNotFoundObject(err)) return undefined;
       throw err;
     }
   }
@@ -249,26 +230,23 @@ export class HttpKubeClient implements KubeClient {
     ref: CollectionRef,
     options: ListOptions = {},
   ): Promise<ObjectList<T>> {
-    const m = await this.mapper.mapping(ref.apiVersion, ref.kind);
-    const namespace = m.namespaced ? ref.namespace : undefined;
-    const ctx = { verb: 'list', resource: resourceLabel(m), ...(namespace ? { namespace } : {}) };
-    const path = withQuery(resourcePath(m, namespace), {
+    const t = await this.target('list', ref);
+    const query: Query = {
       labelSelector: labelSelectorString(ref.labelSelector),
       fieldSelector: ref.fieldSelector,
       limit: options.limit,
       continue: options.continue,
       resourceVersion: options.resourceVersion,
       resourceVersionMatch: options.resourceVersionMatch,
-    });
-    const list = await this.json<ObjectList<T>>(ctx, 'GET', path, undefined, undefined, options.signal);
-    list.items ??= [];
-    for (const item of list.items) {
+    };
+    const list = await this.call<Partial<ObjectList<T>>>(t, 'GET', { query, signal: options.signal });
+    const items = list.items ?? [];
+    for (const item of items) {
       // list items carry no apiVersion/kind; the shared strings cost nothing per object
-      item.apiVersion = m.apiVersion;
-      item.kind = m.kind;
+      item.apiVersion = t.m.apiVersion;
+      item.kind = t.m.kind;
     }
-    list.metadata ??= { resourceVersion: '' };
-    return { items: list.items, metadata: list.metadata };
+    return { items, metadata: list.metadata ?? { resourceVersion: '' } };
   }
 
   async listAll<T extends KubeObject = KubeObject>(
@@ -290,39 +268,32 @@ export class HttpKubeClient implements KubeClient {
   }
 
   async create<T extends KubeObject = KubeObject>(obj: KubeObject, options: WriteOptions = {}): Promise<T> {
-    const { m, namespace } = await this.target({
-      apiVersion: obj.apiVersion,
-      kind: obj.kind,
-      namespace: obj.metadata?.namespace,
+    const t = await this.target('create', { ...obj, namespace: obj.metadata?.namespace });
+    if (obj.metadata?.name) t.ctx.name = obj.metadata.name;
+    return this.call<T>(t, 'POST', {
+      query: this.writeQuery(options),
+      body: obj,
+      signal: options.signal,
+      dryRun: options.dryRun,
     });
-    const ctx = {
-      verb: 'create',
-      resource: resourceLabel(m),
-      name: obj.metadata?.name ?? '',
-      ...(namespace ? { namespace } : {}),
-    };
-    const path = withQuery(resourcePath(m, namespace), this.writeQuery(options));
-    return this.json<T>(ctx, 'POST', path, obj, undefined, options.signal, options.dryRun);
   }
 
   async update<T extends KubeObject = KubeObject>(
     obj: KubeObject,
     options: WriteOptions & { subresource?: string } = {},
   ): Promise<T> {
-    const name = obj.metadata?.name ?? '';
-    const { m, namespace } = await this.target({
-      apiVersion: obj.apiVersion,
-      kind: obj.kind,
-      namespace: obj.metadata?.namespace,
+    const t = await this.target(
+      'update',
+      { ...obj, namespace: obj.metadata?.namespace },
+      obj.metadata?.name ?? '',
+      options.subresource,
+    );
+    return this.call<T>(t, 'PUT', {
+      query: this.writeQuery(options),
+      body: obj,
+      signal: options.signal,
+      dryRun: options.dryRun,
     });
-    const ctx = {
-      verb: 'update',
-      resource: resourceLabel(m, options.subresource),
-      name,
-      ...(namespace ? { namespace } : {}),
-    };
-    const path = withQuery(resourcePath(m, namespace, name, options.subresource), this.writeQuery(options));
-    return this.json<T>(ctx, 'PUT', path, obj, undefined, options.signal, options.dryRun);
   }
 
   async patch<T extends KubeObject = KubeObject>(
@@ -330,71 +301,45 @@ export class HttpKubeClient implements KubeClient {
     patch: unknown,
     options: PatchOptions = {},
   ): Promise<T> {
-    const { m, namespace } = await this.target(ref);
-    const ctx = {
-      verb: 'patch',
-      resource: resourceLabel(m, options.subresource),
-      name: ref.name,
-      ...(namespace ? { namespace } : {}),
-    };
-    const path = withQuery(
-      resourcePath(m, namespace, ref.name, options.subresource),
-      this.writeQuery(options),
-    );
-    return this.json<T>(
-      ctx,
-      'PATCH',
-      path,
-      patch,
-      CONTENT_TYPES[options.type ?? 'merge'],
-      options.signal,
-      options.dryRun,
-    );
+    const t = await this.target('patch', ref, ref.name, options.subresource);
+    const contentType = CONTENT_TYPES[options.type ?? 'merge'];
+    return this.call<T>(t, 'PATCH', {
+      query: this.writeQuery(options),
+      body: patch,
+      contentType,
+      signal: options.signal,
+      dryRun: options.dryRun,
+    });
   }
 
   async delete<T extends KubeObject = KubeObject>(
     ref: ObjectRef,
     options: DeleteOptions = {},
   ): Promise<DeleteResult<T>> {
-    const { m, namespace } = await this.target(ref);
-    const ctx = {
-      verb: 'delete',
-      resource: resourceLabel(m),
-      name: ref.name,
-      ...(namespace ? { namespace } : {}),
-    };
-    const preconditions =
-      options.uid || options.resourceVersion
-        ? {
-            ...(options.uid ? { uid: options.uid } : {}),
-            ...(options.resourceVersion ? { resourceVersion: options.resourceVersion } : {}),
-          }
-        : undefined;
+    const t = await this.target('delete', ref, ref.name);
+    const preconditions: Record<string, string> = {};
+    if (options.uid) preconditions.uid = options.uid;
+    if (options.resourceVersion) preconditions.resourceVersion = options.resourceVersion;
     const body = {
       apiVersion: 'v1',
       kind: 'DeleteOptions',
-      ...(preconditions ? { preconditions } : {}),
+      ...(Object.keys(preconditions).length ? { preconditions } : {}),
       ...(options.propagationPolicy ? { propagationPolicy: options.propagationPolicy } : {}),
       ...(options.gracePeriodSeconds !== undefined ? { gracePeriodSeconds: options.gracePeriodSeconds } : {}),
       ...(options.dryRun ? { dryRun: ['All'] } : {}),
     };
     try {
-      const res = await this.json<T | { kind: 'Status' }>(
-        ctx,
-        'DELETE',
-        resourcePath(m, namespace, ref.name),
+      const res = await this.call<KubeObject | KubeStatus>(t, 'DELETE', {
         body,
-        undefined,
-        options.signal,
-        options.dryRun,
-      );
+        signal: options.signal,
+        dryRun: options.dryRun,
+      });
       if (res.kind === 'Status') return { outcome: 'deleted' };
       const obj = res as T;
       const pending = Boolean(obj.metadata?.deletionTimestamp) && (obj.metadata.finalizers?.length ?? 0) > 0;
       return { outcome: pending ? 'terminating' : 'deleted', object: obj };
     } catch (err) {
-      if (err instanceof KubeError && err.status === 404 && err.reason !== 'NoMatch')
-        return { outcome: 'notFound' };
+      if (isNotFoundObject(err)) return { outcome: 'notFound' };
       throw err;
     }
   }
@@ -404,10 +349,8 @@ export class HttpKubeClient implements KubeClient {
     options: WatchOptions,
     onEvent: (event: WatchEvent<T>) => void,
   ): Promise<void> {
-    const m = await this.mapper.mapping(ref.apiVersion, ref.kind);
-    const namespace = m.namespaced ? ref.namespace : undefined;
-    const ctx = { verb: 'watch', resource: resourceLabel(m), ...(namespace ? { namespace } : {}) };
-    const path = withQuery(resourcePath(m, namespace), {
+    const t = await this.target('watch', ref);
+    const path = withQuery(t.path, {
       watch: 1,
       labelSelector: labelSelectorString(ref.labelSelector),
       fieldSelector: ref.fieldSelector,
@@ -416,34 +359,34 @@ export class HttpKubeClient implements KubeClient {
       timeoutSeconds: options.timeoutSeconds,
     });
     // nothing at all (not even a bookmark) for this long means a dead connection
-    const idleMs = ((options.timeoutSeconds ?? 1800) + 60) * 1000;
-    await this.openStream(
-      ctx,
-      { method: 'GET', path, timeoutMs: idleMs, ...(options.signal ? { signal: options.signal } : {}) },
-      (line) => {
-        const event = JSON.parse(line) as { type: string; object: T & KubeStatus };
-        if (event.type === 'ERROR') throw errorFromStatus(500, event.object, ctx);
-        if (event.type !== 'BOOKMARK') {
-          event.object.apiVersion ??= m.apiVersion;
-          event.object.kind ??= m.kind;
-        }
-        onEvent(event as WatchEvent<T>);
-      },
-    );
+    const timeoutMs = ((options.timeoutSeconds ?? 1800) + 60) * 1000;
+    const req: TransportRequest = { method: 'GET', path, timeoutMs };
+    if (options.signal) req.signal = options.signal;
+    await this.openStream(t.ctx, req, true, (line) => {
+      const event = JSON.parse(line) as { type: string; object: T & KubeStatus };
+      if (event.type === 'ERROR') throw errorFromStatus(500, event.object, t.ctx);
+      if (event.type !== 'BOOKMARK') {
+        event.object.apiVersion ??= t.m.apiVersion;
+        event.object.kind ??= t.m.kind;
+      }
+      onEvent(event as WatchEvent<T>);
+    });
   }
 
-  async request(req: RawRequest): Promise<RawResponse> {
-    const ctx = { verb: 'raw', resource: req.path.split('?')[0] ?? req.path };
-    const res = await this.send(ctx, this.rawToTransport(req));
-    return res;
+  request(req: RawRequest): Promise<RawResponse> {
+    return this.send({ verb: 'raw', resource: req.path.split('?')[0] ?? req.path }, this.raw(req));
   }
 
   stream(req: RawRequest, onChunk: (text: string) => void): Promise<void> {
-    const ctx = { verb: 'raw', resource: req.path.split('?')[0] ?? req.path };
-    return this.openStream(ctx, this.rawToTransport(req), onChunk, true);
+    return this.openStream(
+      { verb: 'raw', resource: req.path.split('?')[0] ?? req.path },
+      this.raw(req),
+      false,
+      onChunk,
+    );
   }
 
-  private rawToTransport(req: RawRequest): TransportRequest {
+  private raw(req: RawRequest): TransportRequest {
     const t: TransportRequest = { method: req.method, path: req.path, headers: { ...req.headers } };
     if (req.body !== undefined) {
       t.body = typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
@@ -454,63 +397,32 @@ export class HttpKubeClient implements KubeClient {
     return t;
   }
 
-  /** Opens a stream and feeds it to `onData` line by line (or chunk by chunk when `raw`). */
   private async openStream(
     ctx: RequestContext,
     req: TransportRequest,
+    lines: boolean,
     onData: (text: string) => void,
-    raw = false,
   ): Promise<void> {
     const t0 = performance.now();
     let stream;
     try {
       stream = await this.transport.stream(req);
     } catch (err) {
-      this.onRequest({ ...ctx, code: 0, durationMs: performance.now() - t0 });
+      this.record(ctx, 0, t0);
       if (req.signal?.aborted) return;
       throw networkError(err, ctx);
     }
-    this.onRequest({ ...ctx, code: stream.status, durationMs: performance.now() - t0 });
-    const body = stream.body;
+    this.record(ctx, stream.status, t0);
     if (stream.status < 200 || stream.status >= 300) {
       let text = '';
-      for await (const chunk of body) text += String(chunk);
+      for await (const chunk of stream.body) text += String(chunk);
       throw errorFromStatus(stream.status, parseStatus(text), ctx, stream.headers['retry-after']);
     }
-    const decoder = new LineDecoder();
-    await new Promise<void>((resolve, reject) => {
-      let settled = false;
-      const finish = (err?: unknown): void => {
-        if (settled) return;
-        settled = true;
-        req.signal?.removeEventListener('abort', onAbort);
-        body.destroy();
-        if (err === undefined || req.signal?.aborted) resolve();
-        else reject(err instanceof KubeError ? err : networkError(err, ctx));
-      };
-      const onAbort = (): void => finish();
-      req.signal?.addEventListener('abort', onAbort, { once: true });
-      if (req.signal?.aborted) return finish();
-      body.on('data', (chunk: string | Buffer) => {
-        if (settled) return;
-        try {
-          if (raw) onData(String(chunk));
-          else decoder.push(String(chunk), onData);
-        } catch (err) {
-          finish(err);
-        }
-      });
-      body.on('end', () => {
-        try {
-          if (!raw) decoder.flush(onData);
-          finish();
-        } catch (err) {
-          finish(err);
-        }
-      });
-      body.on('error', (err) => finish(err));
-      body.on('close', () => finish(new Error('connection closed before the stream ended')));
-    });
+    try {
+      await readStream(stream.body, onData, { lines, ...(req.signal ? { signal: req.signal } : {}) });
+    } catch (err) {
+      throw err instanceof KubeError ? err : networkError(err, ctx);
+    }
   }
 
   socketStats(): SocketStats {

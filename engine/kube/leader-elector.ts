@@ -178,15 +178,35 @@ export class LeaderElector {
 
   /** One attempt; true when this identity holds the lease afterwards. Never throws. */
   private async tryAcquireOrRenew(signal: AbortSignal): Promise<boolean> {
-    const timeout = AbortSignal.timeout(Math.max(1000, this.renewDeadlineMs));
-    const opts = { signal: AbortSignal.any([signal, timeout]) };
+    const ac = new AbortController();
+    const onAbort = (): void => ac.abort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    const timer = setTimeout(onAbort, Math.max(1000, this.renewDeadlineMs));
+    timer.unref();
     try {
-      const now = this.clock.now();
-      // fast path while leading: renew the copy we hold, no GET
-      let lease: Lease | undefined =
-        this.leading && this.observed
-          ? this.observed
-          : await this.options.client.find<Lease>(this.leaseRef, opts);
+      // fast path while leading: renew the copy we hold, no GET; after a conflict, read and decide
+      if (this.leading && this.observed) {
+        const outcome = await this.attempt(this.observed, ac.signal);
+        if (outcome !== 'conflict') return outcome === 'ok';
+      }
+      const lease = await this.options.client.find<Lease>(this.leaseRef, { signal: ac.signal });
+      return (await this.attempt(lease, ac.signal)) === 'ok';
+    } catch (err) {
+      this.observed = undefined; // read the Lease again next time
+      if (!signal.aborted) {
+        this.logger.warn('lease acquire/renew failed', { lease: this.options.name, ...errorFields(err) });
+      }
+      return false;
+    } finally {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** Creates, takes over or renews `lease`; `held` when another holder's lease is still valid. */
+  private async attempt(lease: Lease | undefined, signal: AbortSignal): Promise<'ok' | 'held' | 'conflict'> {
+    const now = this.clock.now();
+    try {
       if (!lease) {
         const created = await this.options.client.create<Lease>(
           {
@@ -194,17 +214,17 @@ export class LeaderElector {
             metadata: { name: this.options.name, namespace: this.options.namespace },
             spec: this.spec(microTime(now), 0, now),
           },
-          opts,
+          { signal },
         );
         this.observe(created);
-        return true;
+        return 'ok';
       }
       if (lease !== this.observed) this.observe(lease);
       const spec = lease.spec ?? {};
       const holder = spec.holderIdentity ?? '';
       const mine = holder === this.options.identity;
       const durationMs = (spec.leaseDurationSeconds ?? Math.ceil(this.leaseDurationMs / 1000)) * 1000;
-      if (holder && !mine && this.observedTime + durationMs > now) return false;
+      if (holder && !mine && this.observedTime + durationMs > now) return 'held';
       const transitions = spec.leaseTransitions ?? 0;
       const next: Lease = {
         ...lease,
@@ -212,16 +232,12 @@ export class LeaderElector {
           ? this.spec(spec.acquireTime ?? microTime(now), transitions, now)
           : this.spec(microTime(now), transitions + 1, now),
       };
-      lease = await this.options.client.update<Lease>(next, opts);
-      this.observe(lease);
-      return true;
+      this.observe(await this.options.client.update<Lease>(next, { signal }));
+      return 'ok';
     } catch (err) {
-      // read the Lease again next time: someone else may have written it
+      if (!isConflict(err) && !isAlreadyExists(err)) throw err;
       this.observed = undefined;
-      if (!isConflict(err) && !isAlreadyExists(err) && !signal.aborted) {
-        this.logger.warn('lease acquire/renew failed', { lease: this.options.name, ...errorFields(err) });
-      }
-      return false;
+      return 'conflict';
     }
   }
 
