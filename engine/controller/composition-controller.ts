@@ -218,7 +218,9 @@ export class CompositionController {
   private compile(name: string, object: KubeObject): ReturnType<typeof compile> {
     const cached = this.compileCache.get(name);
     if (cached && cached.generation === object.metadata.generation) return cached.result;
-    const result = compile({ object, file: `Composition/${name}` });
+    // Compile what the user wrote: the server's metadata and kubify's own status are not part of it.
+    const source = { apiVersion: object.apiVersion, kind: object.kind, metadata: { name }, spec: object.spec };
+    const result = compile({ object: source, file: `Composition/${name}` });
     this.compileCache.set(name, { generation: object.metadata.generation, result });
     return result;
   }

@@ -82,7 +82,12 @@ export class HttpsTransport implements Transport {
     const make = (maxSockets: number): http.Agent =>
       secure
         ? new https.Agent({ ...agentOptions, maxSockets, maxFreeSockets: maxSockets })
-        : new http.Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets });
+        : new http.Agent({
+            keepAlive: true,
+            timeout: agentOptions.timeout,
+            maxSockets,
+            maxFreeSockets: maxSockets,
+          });
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(opts.headers ?? {})) {
       if (typeof v === 'string') headers[k] = v;
@@ -103,10 +108,21 @@ export class HttpsTransport implements Transport {
 
   private ensure(): Promise<Base> {
     if (this.closed) return Promise.reject(new Error('transport closed'));
-    this.base ??= this.init().then((b) => {
-      this.resolved = b;
-      return b;
-    });
+    this.base ??= this.init().then(
+      (b) => {
+        if (this.closed) {
+          b.agent.destroy();
+          b.streamAgent.destroy();
+          throw new Error('transport closed');
+        }
+        this.resolved = b;
+        return b;
+      },
+      (err: unknown) => {
+        this.base = undefined; // e.g. an exec credential plugin failed: try again next request
+        throw err;
+      },
+    );
     return this.base;
   }
 
