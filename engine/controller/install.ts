@@ -153,7 +153,12 @@ async function applyOne(
     ...(object.metadata.namespace ? { namespace: object.metadata.namespace } : {}),
   };
   const group = object.apiVersion.includes('/') ? object.apiVersion.split('/')[0] : '';
-  const unvalidated = (note: string): InstallOutcome => ({ object: name, action: 'created', changes: [], note });
+  const unvalidated = (note: string): InstallOutcome => ({
+    object: name,
+    action: 'created',
+    changes: [],
+    note,
+  });
   try {
     const before = await client.find(ref);
     const applied = await client.apply(object, {
@@ -164,7 +169,11 @@ async function applyOne(
     });
     if (!before) return { object: name, action: 'created', changes: [] };
     const changes = changedPaths(normalize(before), normalize(applied));
-    return { object: name, action: changes.length > 0 ? 'configured' : 'unchanged', changes: changes.slice(0, 6) };
+    return {
+      object: name,
+      action: changes.length > 0 ? 'configured' : 'unchanged',
+      changes: changes.slice(0, 6),
+    };
   } catch (error) {
     if (dryRun && error instanceof NoMatchError && planned.crds.has(`${group}/${object.kind}`))
       return unvalidated('not validated: its CRD is created by this install');

@@ -143,7 +143,12 @@ export interface GeneratedRbac {
 class RuleSet {
   private readonly verbs = new Map<string, Set<string>>();
 
-  add(group: string, resources: readonly string[], verbs: readonly string[], names?: readonly string[]): void {
+  add(
+    group: string,
+    resources: readonly string[],
+    verbs: readonly string[],
+    names?: readonly string[],
+  ): void {
     for (const resource of resources) {
       const key = JSON.stringify([group, resource, [...(names ?? [])].sort()]);
       const set = this.verbs.get(key) ?? new Set<string>();

@@ -65,5 +65,20 @@ export function needsApply(
   const annotations = isRecord(metadata.annotations) ? metadata.annotations : {};
   if (annotations[DESIRED_HASH_ANNOTATION] !== hash) return true;
   if (last && last.hash === hash && last.resourceVersion === metadata.resourceVersion) return false;
-  return !isSubset(desired, observed);
+  return !isSubset(asStored(desired), observed);
+}
+
+/**
+ * The desired object as the API server stores it, for comparison: a Secret's `stringData` is written
+ * into `data` (base64) and never read back. Other server-side normalisations (quantities, say) cost
+ * one no-op apply after an operator restart, which leaves the object and its resourceVersion alone.
+ */
+export function asStored(desired: Record<string, unknown>): Record<string, unknown> {
+  if (desired.kind !== 'Secret' || desired.apiVersion !== 'v1' || !isRecord(desired.stringData)) return desired;
+  const { stringData, ...rest } = desired;
+  const data: Record<string, unknown> = { ...(isRecord(rest.data) ? rest.data : {}) };
+  for (const [key, value] of Object.entries(stringData)) {
+    if (typeof value === 'string') data[key] = Buffer.from(value, 'utf8').toString('base64');
+  }
+  return { ...rest, data };
 }
