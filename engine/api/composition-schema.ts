@@ -52,7 +52,11 @@ const requirementSchema = objectSchema(
     apiVersion: str({ pattern: API_VERSION_PATTERN }),
     kind: str({ pattern: KIND_PATTERN }),
     installedBy: objectSchema(
-      { composition: str({ pattern: RESOURCE_NAME_PATTERN }), claim: freeObjectSchema },
+      {
+        composition: str({ pattern: RESOURCE_NAME_PATTERN }),
+        name: str({ pattern: RESOURCE_NAME_PATTERN, maxLength: 63 }),
+        claim: freeObjectSchema,
+      },
       { required: ['composition'] },
     ),
   },

@@ -99,8 +99,11 @@ export interface Requirement {
   /**
    * The composition whose claim installs this API (an operator pack, e.g. `kuberay-operator`). When the
    * API is missing, the operator creates that claim (with `claim` as its spec) and waits for the API.
+   * `name` names the installer claim (default: the required API's group with dots as dashes, so every
+   * composition needing `ray.io` shares one); a namespaced installer kind goes in the operator's namespace.
+   * The operator does this only when started with auto-install on (the default; `--auto-install=false`).
    */
-  installedBy?: { composition: string; claim?: Record<string, unknown> };
+  installedBy?: { composition: string; name?: string; claim?: Record<string, unknown> };
 }
 
 export type DeletionPolicy = 'Delete' | 'Orphan';

@@ -65,7 +65,10 @@ function describe(t: AuditTarget): string {
 export function auditNote(record: AuditRecord): string {
   const rev = record.revision !== undefined ? ` (revision ${record.revision})` : '';
   const msg = record.message ? `: ${record.message}` : '';
-  return `${record.action} ${describe(record.target)}${rev} by ${record.actor}: ${record.result}${msg}`.slice(0, 1024);
+  return `${record.action} ${describe(record.target)}${rev} by ${record.actor}: ${record.result}${msg}`.slice(
+    0,
+    1024,
+  );
 }
 
 /** The Event that records `record` on its claim. */
@@ -159,15 +162,13 @@ export class AuditLog {
     const client = this.options.client;
     if (client) {
       const uid = 'metadata' in entry.claim ? entry.claim.metadata.uid : undefined;
-      const write = client
-        .create(auditEvent(record, uid, this.options.instance ?? this.options.actor))
-        .then(
-          () => undefined,
-          (err: unknown) =>
-            this.options.write(
-              JSON.stringify({ audit: true, error: `recording audit event failed: ${(err as Error).message}` }),
-            ),
-        );
+      const write = client.create(auditEvent(record, uid, this.options.instance ?? this.options.actor)).then(
+        () => undefined,
+        (err: unknown) =>
+          this.options.write(
+            JSON.stringify({ audit: true, error: `recording audit event failed: ${(err as Error).message}` }),
+          ),
+      );
       this.pending.add(write);
       void write.finally(() => this.pending.delete(write));
     }

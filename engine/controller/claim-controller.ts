@@ -16,6 +16,7 @@ import {
 import { ClaimReconciler } from './claim/reconciler.ts';
 import type { ClaimKind, CompositionLookup, EventSink } from './claim/types.ts';
 import type { LastApplied } from './claim/drift.ts';
+import type { InstallerOptions } from './claim/installers.ts';
 import type { Logger } from './logger.ts';
 import type { ControllerMetrics } from './metrics.ts';
 import { runWorkers, WorkQueue } from './work-queue.ts';
@@ -33,6 +34,7 @@ export interface ClaimControllerOptions {
   workers: number;
   /** Re-queue every claim this often; a converged claim makes no writes on resync. 0 disables. */
   resyncMs: number;
+  installers?: InstallerOptions;
   now?: () => Date;
 }
 
@@ -71,6 +73,7 @@ export class ClaimController {
       logger: logger.with({ kind: kind.kind }),
       now: options.now ?? (() => new Date()),
       lastApplied: this.lastApplied,
+      ...(options.installers ? { installers: options.installers } : {}),
       applyConcurrency: 8,
     });
   }

@@ -36,6 +36,8 @@ export interface CompositionControllerOptions {
   /** Workers per claim kind. */
   workers: number;
   resyncMs: number;
+  /** Create installer claims for missing APIs (`requires[].installedBy`), namespaced ones in this namespace. */
+  autoInstall?: { namespace: string };
   now?: () => Date;
 }
 
@@ -219,7 +221,12 @@ export class CompositionController {
     const cached = this.compileCache.get(name);
     if (cached && cached.generation === object.metadata.generation) return cached.result;
     // Compile what the user wrote: the server's metadata and kubify's own status are not part of it.
-    const source = { apiVersion: object.apiVersion, kind: object.kind, metadata: { name }, spec: object.spec };
+    const source = {
+      apiVersion: object.apiVersion,
+      kind: object.kind,
+      metadata: { name },
+      spec: object.spec,
+    };
     const result = compile({ object: source, file: `Composition/${name}` });
     this.compileCache.set(name, { generation: object.metadata.generation, result });
     return result;
@@ -286,6 +293,18 @@ export class CompositionController {
       logger: this.options.logger,
       workers: this.options.workers,
       resyncMs: this.options.resyncMs,
+      ...(this.options.autoInstall
+        ? {
+            installers: {
+              client: this.options.client,
+              namespace: this.options.autoInstall.namespace,
+              kinds: (composition: string) => {
+                const s = this.served.get(composition);
+                return s?.latest ? kindOf(s.latest.compiled) : undefined;
+              },
+            },
+          }
+        : {}),
       ...(this.options.now ? { now: this.options.now } : {}),
     });
     this.served.set(name, served);

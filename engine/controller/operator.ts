@@ -35,6 +35,8 @@ export interface OperatorOptions {
   leaseDurationMs?: number;
   workers?: number;
   resyncMs?: number;
+  /** Create installer claims for missing upstream APIs (`requires[].installedBy`). Default true. */
+  autoInstall?: boolean;
   logLevel?: LogLevel;
   logger?: Logger;
   registry?: Registry;
@@ -106,6 +108,7 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
       logger,
       workers: options.workers ?? 4,
       resyncMs: options.resyncMs ?? 10 * 60_000,
+      ...(options.autoInstall === false ? {} : { autoInstall: { namespace: options.namespace } }),
     });
     artifacts?.programs.setLeading(true);
     const c = controller;

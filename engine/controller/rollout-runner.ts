@@ -43,7 +43,11 @@ export function observe(claim: KubeObject | undefined): ClaimObservation {
     ...(typeof status.compositionRevision === 'number' ? { revision: status.compositionRevision } : {}),
     ...(typeof pin === 'number' ? { pin } : {}),
     ready: current && ready?.status === 'True',
-    message: !current ? 'not reconciled yet' : ready?.status === 'True' ? 'Ready' : (ready?.message ?? 'no Ready condition'),
+    message: !current
+      ? 'not reconciled yet'
+      : ready?.status === 'True'
+        ? 'Ready'
+        : (ready?.message ?? 'no Ready condition'),
   };
 }
 
@@ -90,9 +94,18 @@ export class RolloutRunner {
 
   async pin(actions: readonly PinAction[], state: RolloutState): Promise<void> {
     for (const { claim, revision } of actions) {
-      const target = { apiVersion: claim.apiVersion, kind: claim.kind, name: claim.name, ...(claim.namespace ? { namespace: claim.namespace } : {}) };
+      const target = {
+        apiVersion: claim.apiVersion,
+        kind: claim.kind,
+        name: claim.name,
+        ...(claim.namespace ? { namespace: claim.namespace } : {}),
+      };
       try {
-        await this.client.patch(target, { spec: { compositionRevision: revision } }, { type: 'merge', fieldManager: 'kubify-rollout' });
+        await this.client.patch(
+          target,
+          { spec: { compositionRevision: revision } },
+          { type: 'merge', fieldManager: 'kubify-rollout' },
+        );
         this.options.audit?.record({
           action: revision === null ? 'Unpin' : 'Pin',
           target,
@@ -102,7 +115,13 @@ export class RolloutRunner {
         });
       } catch (err) {
         if (isNotFound(err)) continue;
-        this.options.audit?.record({ action: 'Pin', target, claim: target, result: 'Failure', message: (err as Error).message });
+        this.options.audit?.record({
+          action: 'Pin',
+          target,
+          claim: target,
+          result: 'Failure',
+          message: (err as Error).message,
+        });
         throw err;
       }
     }
@@ -150,9 +169,13 @@ export class RolloutRunner {
 function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
   });
 }

@@ -91,7 +91,8 @@ export interface StartInput {
 }
 
 export function startRollout(input: StartInput): RolloutState {
-  if (!Number.isInteger(input.batchSize) || input.batchSize < 1) throw new Error('batch size must be at least 1');
+  if (!Number.isInteger(input.batchSize) || input.batchSize < 1)
+    throw new Error('batch size must be at least 1');
   const claims = [...input.claims]
     .sort((a, b) => claimKey(a).localeCompare(claimKey(b)))
     .map(({ pin, ...ref }) => ({ ...ref, previousPin: pin ?? null }));
@@ -133,14 +134,24 @@ export function decide(
   const total = batchCount(state);
   const next: RolloutState = { ...state, updatedAt: now };
   const done = state.claims.slice(0, state.batch * state.batchSize);
-  const dropped = done.filter((c) => !observed.get(claimKey(c))?.gone && !atTarget(observed.get(claimKey(c)), state.revision));
+  const dropped = done.filter(
+    (c) => !observed.get(claimKey(c))?.gone && !atTarget(observed.get(claimKey(c)), state.revision),
+  );
   if (dropped.length > 0) {
     return {
-      state: { ...next, phase: 'Halted', message: `halted: readiness dropped in an earlier batch: ${summary(dropped, observed)}` },
+      state: {
+        ...next,
+        phase: 'Halted',
+        message: `halted: readiness dropped in an earlier batch: ${summary(dropped, observed)}`,
+      },
       pins: [],
     };
   }
-  if (state.batch >= total) return { state: { ...next, phase: 'Completed', message: `revision ${state.revision} rolled out to every claim` }, pins: [] };
+  if (state.batch >= total)
+    return {
+      state: { ...next, phase: 'Completed', message: `revision ${state.revision} rolled out to every claim` },
+      pins: [],
+    };
   const batch = batchOf(state, state.batch);
   const label = `batch ${state.batch + 1}/${total}`;
   if (state.batchStartedAt === undefined) {
@@ -148,16 +159,29 @@ export function decide(
       .filter((c) => observed.get(claimKey(c))?.pin !== state.revision && !observed.get(claimKey(c))?.gone)
       .map((claim) => ({ claim, revision: state.revision }));
     return {
-      state: { ...next, batchStartedAt: now, message: `${label}: pinned ${batch.map(claimKey).join(', ')} to revision ${state.revision}` },
+      state: {
+        ...next,
+        batchStartedAt: now,
+        message: `${label}: pinned ${batch.map(claimKey).join(', ')} to revision ${state.revision}`,
+      },
       pins,
     };
   }
-  const waiting = batch.filter((c) => !observed.get(claimKey(c))?.gone && !atTarget(observed.get(claimKey(c)), state.revision));
+  const waiting = batch.filter(
+    (c) => !observed.get(claimKey(c))?.gone && !atTarget(observed.get(claimKey(c)), state.revision),
+  );
   if (waiting.length === 0) {
     const advanced: RolloutState = { ...next, batch: state.batch + 1 };
     delete advanced.batchStartedAt;
     if (advanced.batch >= total)
-      return { state: { ...advanced, phase: 'Completed', message: `revision ${state.revision} rolled out to every claim` }, pins: [] };
+      return {
+        state: {
+          ...advanced,
+          phase: 'Completed',
+          message: `revision ${state.revision} rolled out to every claim`,
+        },
+        pins: [],
+      };
     return decide(advanced, observed, now);
   }
   const elapsed = (Date.parse(now) - Date.parse(state.batchStartedAt)) / 1000;
@@ -185,7 +209,12 @@ export function resumeRollout(state: RolloutState, now: string): RolloutState {
 
 export function pauseRollout(state: RolloutState, now: string): RolloutState {
   if (state.phase !== 'Progressing') throw new Error(`cannot pause a rollout that is ${state.phase}`);
-  return { ...state, phase: 'Paused', updatedAt: now, message: `paused at batch ${state.batch + 1}/${batchCount(state)}` };
+  return {
+    ...state,
+    phase: 'Paused',
+    updatedAt: now,
+    message: `paused at batch ${state.batch + 1}/${batchCount(state)}`,
+  };
 }
 
 /** Promote: every claim not yet moved is pinned to the revision at once; the rollout completes. */
@@ -194,7 +223,13 @@ export function promoteRollout(state: RolloutState, now: string): Decision {
     throw new Error(`cannot promote a rollout that is ${state.phase}`);
   const pins = state.claims.map((claim) => ({ claim, revision: state.revision }));
   return {
-    state: { ...state, phase: 'Completed', batch: batchCount(state), updatedAt: now, message: `promoted: revision ${state.revision} pinned on every claim` },
+    state: {
+      ...state,
+      phase: 'Completed',
+      batch: batchCount(state),
+      updatedAt: now,
+      message: `promoted: revision ${state.revision} pinned on every claim`,
+    },
     pins,
   };
 }
@@ -205,7 +240,12 @@ export function abortRollout(state: RolloutState, now: string): Decision {
   const touched = state.claims.slice(0, Math.min(state.claims.length, (state.batch + 1) * state.batchSize));
   const all = state.phase === 'Completed' ? state.claims : touched;
   return {
-    state: { ...state, phase: 'Aborted', updatedAt: now, message: `aborted: ${all.length} claim(s) back to their previous pin` },
+    state: {
+      ...state,
+      phase: 'Aborted',
+      updatedAt: now,
+      message: `aborted: ${all.length} claim(s) back to their previous pin`,
+    },
     pins: all.map((claim) => ({ claim, revision: claim.previousPin })),
   };
 }

@@ -74,7 +74,8 @@ export function needsApply(
  * one no-op apply after an operator restart, which leaves the object and its resourceVersion alone.
  */
 export function asStored(desired: Record<string, unknown>): Record<string, unknown> {
-  if (desired.kind !== 'Secret' || desired.apiVersion !== 'v1' || !isRecord(desired.stringData)) return desired;
+  if (desired.kind !== 'Secret' || desired.apiVersion !== 'v1' || !isRecord(desired.stringData))
+    return desired;
   const { stringData, ...rest } = desired;
   const data: Record<string, unknown> = { ...(isRecord(rest.data) ? rest.data : {}) };
   for (const [key, value] of Object.entries(stringData)) {

@@ -3,7 +3,9 @@ import { formatProblem } from '../../api/problem.ts';
 import { render, type RenderResult } from '../../compose/index.ts';
 import { NoMatchError } from '../../kube/errors.ts';
 import type { KubeObject, ObjectRef } from '../../kube/types.ts';
+import type { Requirement } from '../../api/composition.ts';
 import { applyDesired } from './apply.ts';
+import { ensureInstaller } from './installers.ts';
 import { observedById } from './children.ts';
 import type { ConditionInput } from './conditions.ts';
 import { getCondition } from './conditions.ts';
@@ -91,7 +93,7 @@ export class ClaimReconciler {
     const { compiled, revision } = lookup;
     const missing = await this.missingRequirements(compiled.requires);
     if (missing.length) {
-      const message = `required API not served: ${missing.join(', ')} (install its CRDs or operator)`;
+      const message = `required API not served: ${missing.join('; ')}`;
       return {
         synced: synced('False', 'MissingAPI', message),
         revision,
@@ -163,16 +165,19 @@ export class ClaimReconciler {
     };
   }
 
-  private async missingRequirements(
-    requires: readonly { apiVersion: string; kind: string }[],
-  ): Promise<string[]> {
+  /** Each required API that is not served, with what is being done about it. */
+  private async missingRequirements(requires: readonly Requirement[]): Promise<string[]> {
     const missing: string[] = [];
     for (const r of requires) {
       try {
         await this.deps.client.mapper.mapping(r.apiVersion, r.kind);
       } catch (err) {
-        if (err instanceof NoMatchError) missing.push(`${r.kind} (${r.apiVersion})`);
-        else throw err;
+        if (!(err instanceof NoMatchError)) throw err;
+        const action =
+          r.installedBy && this.deps.installers
+            ? await ensureInstaller(this.deps.installers, r)
+            : 'install its CRDs or operator';
+        missing.push(`${r.kind} (${r.apiVersion}): ${action}`);
       }
     }
     return missing;

@@ -4,6 +4,7 @@ import type { KubeObject } from '../../kube/types.ts';
 import type { Logger } from '../logger.ts';
 import type { ControllerMetrics } from '../metrics.ts';
 import type { LastApplied } from './drift.ts';
+import type { InstallerOptions } from './installers.ts';
 
 /** The claim API a claim controller serves. */
 export interface ClaimKind {
@@ -47,6 +48,8 @@ export interface ClaimDeps {
   now(): Date;
   /** What kubify last applied, by object UID; lets an unchanged object skip its apply. */
   lastApplied: Map<string, LastApplied>;
+  /** Creates installer claims for missing APIs (`requires[].installedBy`); absent: auto-install is off. */
+  installers?: InstallerOptions;
   /** Max concurrent writes for one claim's independent resources. */
   applyConcurrency: number;
 }
