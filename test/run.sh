@@ -18,6 +18,9 @@ add_counts() { # json file with {passed, failed}
   failed=$((failed + f))
 }
 
+# Control-plane processes already running (another test run on this machine) are not ours to judge.
+preexisting=$(pgrep -f 'kubify-cp-' | sort || true)
+
 KUBIFY_TEST_COUNTS="$work/mocha.json" npx mocha --config .mocharc.json \
   'test/unit/**/*.test.ts' 'test/integration/**/*.test.ts' "$@"
 rc=$?
@@ -35,7 +38,7 @@ if [[ -x tools/python/run-tests.sh && $# -eq 0 ]]; then
   fi
 fi
 
-leftover=$(pgrep -f 'kubify-cp-' || true)
+leftover=$(comm -13 <(echo "$preexisting") <(pgrep -f 'kubify-cp-' | sort || true) | tr '\n' ' ')
 if [[ -n "$leftover" ]]; then
   echo "error: control-plane processes left behind: $leftover" >&2
   failed=$((failed + 1))

@@ -277,6 +277,8 @@ export class CompositionController {
       return;
     }
     const kind: ClaimKind = kindOf(compiled);
+    // The claim CRD was just established: learn its REST mapping now rather than after a failed list.
+    await this.options.client.mapper.refresh().catch(() => undefined);
     const served: Served = {
       claimApi: `${compiled.api.group}/${compiled.api.kind}`,
       latest: { revision, compiled },

@@ -61,9 +61,11 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
   const logger = options.logger ?? createLogger(options.logLevel ?? 'info');
   const registry = options.registry ?? new Registry();
   const metrics = new ControllerMetrics(registry);
+  const kubeLogger = logger.with({ component: 'kube' });
   const client = createKubeClient({
     kubeConfig: options.kubeConfig,
     namespace: options.namespace,
+    logger: kubeLogger,
     onRequest: (r) => metrics.apiRequests.inc({ verb: r.verb, code: String(r.code) }),
   });
   const identity =
@@ -72,12 +74,13 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
     client,
     reportingController: 'kubify.io/operator',
     reportingInstance: identity,
+    logger: kubeLogger,
   });
   const events = {
     event: (object: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string): void =>
       recorder.event(object, { type, reason, action: 'Reconcile', note: message.slice(0, 1024) }),
   };
-  const factory = new SharedInformerFactory(client, { transform: stripManagedFields });
+  const factory = new SharedInformerFactory(client, { transform: stripManagedFields, logger: kubeLogger });
   factory.start();
   let artifacts: { server: ArtifactServer; port: number; programs: ProgramSourceController } | undefined;
   if (options.artifactBindAddress) {

@@ -15,7 +15,11 @@ let installed: Promise<void> | undefined;
 
 async function newClient(): Promise<KubeClient> {
   const cp = await sharedControlPlane();
-  return createKubeClient({ kubeConfig: loadKubeConfig({ kubeconfig: cp.kubeconfigPath }) });
+  // Tests create CRDs and claim APIs all the time: let the mapper rediscover on every miss.
+  return createKubeClient({
+    kubeConfig: loadKubeConfig({ kubeconfig: cp.kubeconfigPath }),
+    mapper: { minRefreshIntervalMs: 0 },
+  });
 }
 
 /** An admin client on the shared control plane, with kubify's CRDs installed. */

@@ -136,4 +136,51 @@ describe('operator: claim lifecycle', function () {
     const after = await client.get(widgetRef(group, ns, 'w4'));
     expect(after.metadata.resourceVersion).to.equal(before.metadata.resourceVersion);
   });
+
+  it('stops reconciling a paused claim and resumes when the annotation goes', async () => {
+    await client.apply(widget(group, ns, 'w5', { color: 'red' }));
+    await eventually(
+      'red',
+      async () =>
+        ((await get('ConfigMap', 'w5-config')) as { data?: { color?: string } } | undefined)?.data?.color ===
+          'red' || undefined,
+    );
+    const paused = widget(group, ns, 'w5', { color: 'green' });
+    paused.metadata.annotations = { 'kubify.io/paused': 'true' };
+    await client.apply(paused);
+    await eventually(
+      'Synced=False ReconcilePaused',
+      async () =>
+        condition(await client.get(widgetRef(group, ns, 'w5')), 'Synced')?.reason === 'ReconcilePaused' ||
+        undefined,
+    );
+    expect(((await get('ConfigMap', 'w5-config')) as { data?: { color?: string } }).data?.color).to.equal(
+      'red',
+    );
+    await client.apply(widget(group, ns, 'w5', { color: 'green' }));
+    await eventually(
+      'green after unpausing',
+      async () =>
+        ((await get('ConfigMap', 'w5-config')) as { data?: { color?: string } } | undefined)?.data?.color ===
+          'green' || undefined,
+    );
+  });
+
+  it('records events on the claim for what it did and for condition transitions', async () => {
+    await client.apply(widget(group, ns, 'w6'));
+    await eventually(
+      'claim Ready',
+      async () =>
+        condition(await client.get(widgetRef(group, ns, 'w6')), 'Ready')?.status === 'True' || undefined,
+    );
+    const reasons = await eventually('events for w6', async () => {
+      const events = await client.list({ apiVersion: 'events.k8s.io/v1', kind: 'Event', namespace: ns });
+      const mine = events.items.filter(
+        (e) => (e as { regarding?: { name?: string } }).regarding?.name === 'w6',
+      );
+      const found = mine.map((e) => (e as { reason?: string }).reason).sort();
+      return found.includes('Applied') && found.includes('Synced') ? found : undefined;
+    });
+    expect(reasons).to.include.members(['Applied', 'Synced']);
+  });
 });

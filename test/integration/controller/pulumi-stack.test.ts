@@ -41,11 +41,13 @@ describe('operator: Pulumi programs through ProgramSource and Stack (kubecost pa
     namespace: ns,
     name: 'kubecost-stack',
   });
-  const sourceRef = (): { apiVersion: string; kind: string; namespace: string; name: string } => ({
+  const sourceRef = (
+    name = 'kubecost-program',
+  ): { apiVersion: string; kind: string; namespace: string; name: string } => ({
     apiVersion: 'kubify.io/v1alpha1',
     kind: 'ProgramSource',
     namespace: ns,
-    name: 'kubecost-program',
+    name,
   });
 
   before(async () => {
@@ -199,5 +201,33 @@ describe('operator: Pulumi programs through ProgramSource and Stack (kubecost pa
     await eventually('the artifact to stop being served', async () =>
       (await fetch(artifact.url)).status === 404 ? true : undefined,
     );
+  });
+
+  it('rejects a program without Pulumi.yaml, and explains a bad one in its Ready condition', async () => {
+    const source = (name: string, spec: Record<string, unknown>): KubeObject => ({
+      apiVersion: 'kubify.io/v1alpha1',
+      kind: 'ProgramSource',
+      metadata: { name, namespace: ns },
+      spec,
+    });
+    let rejected: unknown;
+    try {
+      await client.apply(source('no-project', { files: { '__main__.py': 'print(1)\n' } }));
+    } catch (err) {
+      rejected = err;
+    }
+    expect(String(rejected)).to.contain('Pulumi.yaml');
+    await client.apply(
+      source('no-entrypoint', {
+        files: { 'Pulumi.yaml': 'name: x\nruntime: python\n' },
+        entrypoint: 'main.py',
+      }),
+    );
+    const bad = await eventually('the InvalidProgram condition', async () => {
+      const s = await client.get(sourceRef('no-entrypoint'));
+      return condition(s, 'Ready')?.reason === 'InvalidProgram' ? s : undefined;
+    });
+    expect(condition(bad, 'Ready')?.message).to.equal('spec.entrypoint main.py is not one of spec.files');
+    expect((bad.status as { artifact?: unknown }).artifact).to.equal(undefined);
   });
 });
