@@ -53,6 +53,7 @@ export class ClaimController {
   private claimLease: InformerLease<KubeObject> | undefined;
   private readonly childLeases = new Map<string, InformerLease<KubeObject>>();
   private readonly unserved = new Map<string, GVK>();
+  private readonly watching = new Map<string, Promise<void>>();
   private readonly removeHandlers: (() => void)[] = [];
   private readonly lastApplied = new Map<string, LastApplied>();
   private readonly reconciler: ClaimReconciler;
@@ -67,6 +68,7 @@ export class ClaimController {
       claims: { get: (key) => this.claimLease?.informer.store.get(key) },
       childrenOf: (key) => this.childrenOf(key),
       watches: (apiVersion, k) => this.childLeases.has(gvkKey({ apiVersion, kind: k })),
+      ensureWatches: (kinds) => this.watchComposedKinds(kinds),
       composition: options.lookup,
       events,
       ...(metrics ? { metrics } : {}),
@@ -98,7 +100,6 @@ export class ClaimController {
     );
     await this.watchComposedKinds(composedKinds);
     await this.claimLease.informer.waitForSync();
-    await Promise.all([...this.childLeases.values()].map((l) => l.informer.waitForSync()));
     for (const key of this.claimLease.informer.store.keys()) this.queue.add(key);
     this.workersDone = runWorkers(this.queue, this.options.workers, (key) => this.process(key));
     if (this.options.resyncMs > 0) {
@@ -107,42 +108,55 @@ export class ClaimController {
     }
   }
 
-  /** Watches the kinds a (new revision of the) composition composes; unserved kinds are retried later. */
+  /**
+   * Watches the kinds a revision composes and waits for their caches; unserved kinds are retried when
+   * CRDs change. Concurrent callers for one kind share one start.
+   */
   async watchComposedKinds(kinds: readonly GVK[]): Promise<void> {
-    const { client, factory } = this.options;
-    for (const gvk of kinds) {
-      const key = gvkKey(gvk);
-      if (this.childLeases.has(key)) continue;
-      try {
-        await client.mapper.mapping(gvk.apiVersion, gvk.kind);
-      } catch (err) {
-        if (err instanceof NoMatchError) {
-          this.unserved.set(key, gvk);
-          continue;
+    await Promise.all(
+      kinds.map((gvk) => {
+        const key = gvkKey(gvk);
+        let started = this.watching.get(key);
+        if (!started) {
+          started = this.startWatch(key, gvk);
+          this.watching.set(key, started);
+          started.catch(() => this.watching.delete(key));
         }
-        throw err;
-      }
-      this.unserved.delete(key);
-      const lease = factory.acquire<KubeObject>({ ...gvk, labelSelector: MANAGED_SELECTOR });
-      if (!indexedStores.has(lease.informer.store)) {
-        lease.informer.store.addIndex(CLAIM_INDEX, claimOfChild);
-        indexedStores.add(lease.informer.store);
-      }
-      const onChild = (obj: KubeObject): void => {
-        const claimKey = claimKeyOfChild(obj, this.options.kind.kindLabel);
-        if (claimKey) this.queue.add(claimKey);
-      };
-      this.removeHandlers.push(
-        lease.informer.addHandlers({ onAdd: onChild, onUpdate: (_o, n) => onChild(n), onDelete: onChild }),
-      );
-      this.childLeases.set(key, lease);
-      if (this.workersDone) await lease.informer.waitForSync();
+        return started;
+      }),
+    );
+  }
+
+  private async startWatch(key: string, gvk: GVK): Promise<void> {
+    try {
+      await this.options.client.mapper.mapping(gvk.apiVersion, gvk.kind);
+    } catch (err) {
+      if (!(err instanceof NoMatchError)) throw err;
+      this.unserved.set(key, gvk);
+      return;
     }
+    this.unserved.delete(key);
+    const lease = this.options.factory.acquire<KubeObject>({ ...gvk, labelSelector: MANAGED_SELECTOR });
+    if (!indexedStores.has(lease.informer.store)) {
+      lease.informer.store.addIndex(CLAIM_INDEX, claimOfChild);
+      indexedStores.add(lease.informer.store);
+    }
+    const onChild = (obj: KubeObject): void => {
+      const claimKey = claimKeyOfChild(obj, this.options.kind.kindLabel);
+      if (claimKey) this.queue.add(claimKey);
+    };
+    this.removeHandlers.push(
+      lease.informer.addHandlers({ onAdd: onChild, onUpdate: (_o, n) => onChild(n), onDelete: onChild }),
+    );
+    this.childLeases.set(key, lease);
+    await lease.informer.waitForSync();
   }
 
   /** Called when CRDs change: start watching kinds that are now served, and re-queue every claim. */
   async apisChanged(): Promise<void> {
-    if (this.unserved.size) await this.watchComposedKinds([...this.unserved.values()]);
+    const retry = [...this.unserved.entries()];
+    for (const [key] of retry) this.watching.delete(key);
+    if (retry.length) await this.watchComposedKinds(retry.map(([, gvk]) => gvk));
     this.enqueueAll();
   }
 

@@ -344,10 +344,6 @@ export class CompositionController {
         };
       compiled = result.compiled;
       this.compiledRevisions.set(revisionName, compiled);
-      const kinds = compiled.resources.map((r) => ({ apiVersion: r.apiVersion, kind: r.kind }));
-      served.controller
-        .watchComposedKinds(kinds)
-        .catch((err: unknown) => this.options.logger.warn('watch failed', { error: err }));
     }
     return { ok: true, compiled, revision: pinned };
   }

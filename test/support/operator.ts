@@ -90,6 +90,14 @@ export async function writeCount(registry: Registry): Promise<number> {
   return (metric?.values ?? []).reduce((sum, v) => sum + v.value, 0);
 }
 
+/** Writes by verb and kind (`apply ConfigMap: 2`), for assertion messages. */
+export async function writeBreakdown(registry: Registry): Promise<string> {
+  const metric = await registry.getSingleMetric('kubify_apply_total')?.get();
+  return (metric?.values ?? [])
+    .map((v) => `${String(v.labels.verb)} ${String(v.labels.kind)}: ${v.value}`)
+    .join(', ');
+}
+
 /** Reads a pack folder, compiles it and applies the self-contained Composition object. */
 export async function installPack(client: KubeClient, dir: string): Promise<string> {
   const { readPack, toCompositionObject } = await import('../../engine/packs/index.ts');

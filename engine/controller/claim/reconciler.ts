@@ -91,6 +91,10 @@ export class ClaimReconciler {
       return { synced: synced('False', lookup.reason, lookup.message), result: {} };
     }
     const { compiled, revision } = lookup;
+    // Observe every kind this revision composes before rendering: an unwatched kind would look absent.
+    await this.deps.ensureWatches(
+      compiled.resources.map((r) => ({ apiVersion: r.apiVersion, kind: r.kind })),
+    );
     const missing = await this.missingRequirements(compiled.requires);
     if (missing.length) {
       const message = `required API not served: ${missing.join('; ')}`;

@@ -39,8 +39,10 @@ export interface ClaimDeps {
   claims: ObjectCache;
   /** Composed objects labelled as children of the claim, from the child informers' caches. */
   childrenOf(claimKey: string): KubeObject[];
-  /** Whether the operator watches this kind (so its cache can be trusted); unwatched kinds are read with GET. */
+  /** Whether the operator watches this kind (so its cache can be trusted). */
   watches(apiVersion: string, kind: string): boolean;
+  /** Starts (and waits for the caches of) watches on these kinds, e.g. those of a pinned older revision. */
+  ensureWatches(kinds: readonly { apiVersion: string; kind: string }[]): Promise<void>;
   composition(claim: KubeObject): CompositionLookup;
   events: EventSink;
   metrics?: ControllerMetrics;

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { stringify } from 'yaml';
-import type { KubeClient, KubeObject } from '../../../engine/kube/index.ts';
+import { NoMatchError, type KubeClient, type KubeObject } from '../../../engine/kube/index.ts';
 import { newNamespace } from '../../support/cluster.ts';
 import { eventually } from '../../support/http.ts';
 import { adminClient, startTestOperator, type TestOperator } from '../../support/operator.ts';
@@ -94,7 +94,13 @@ describe('operator: installs a missing upstream API through its installer claim'
     expect(installerClaim.metadata.labels).to.include({ 'kubify.io/installs': gadgets });
     await eventually(
       'the claim to compose a Gadget',
-      () => client.find({ apiVersion: `${gadgets}/v1`, kind: 'Gadget', namespace: ns, name: 'c1-gadget' }),
+      () =>
+        client
+          .find({ apiVersion: `${gadgets}/v1`, kind: 'Gadget', namespace: ns, name: 'c1-gadget' })
+          .catch((err: unknown) => {
+            if (err instanceof NoMatchError) return undefined;
+            throw err;
+          }),
       60_000,
     );
     const claim = await eventually('the claim Synced', async () => {

@@ -2,7 +2,13 @@ import { expect } from 'chai';
 import type { KubeClient, KubeObject } from '../../../engine/kube/index.ts';
 import { newNamespace } from '../../support/cluster.ts';
 import { eventually } from '../../support/http.ts';
-import { adminClient, startTestOperator, writeCount, type TestOperator } from '../../support/operator.ts';
+import {
+  adminClient,
+  startTestOperator,
+  writeBreakdown,
+  writeCount,
+  type TestOperator,
+} from '../../support/operator.ts';
 import {
   condition,
   configResource,
@@ -84,10 +90,16 @@ describe('operator: restarts and leader election', function () {
     );
     await new Promise((r) => setTimeout(r, 2000));
     expect(await versions(), 'no object was rewritten').to.deep.equal(before);
-    expect(await writeCount(second.registry), 'no write after restart').to.equal(0);
+    expect(
+      await writeCount(second.registry),
+      `no write after restart: ${await writeBreakdown(second.registry)}`,
+    ).to.equal(0);
     for (const c of second.operator.compositions()?.controllers() ?? []) c.enqueueAll();
     await new Promise((r) => setTimeout(r, 1500));
-    expect(await writeCount(second.registry), 'no write on resync').to.equal(0);
+    expect(
+      await writeCount(second.registry),
+      `no write on resync: ${await writeBreakdown(second.registry)}`,
+    ).to.equal(0);
     expect(await versions()).to.deep.equal(before);
     await stop(second);
   });
