@@ -93,7 +93,7 @@ export class ClaimController {
       this.claimLease.informer.addHandlers({
         onAdd: enqueue,
         onUpdate: (old, obj) => {
-          if (old.metadata.resourceVersion !== obj.metadata.resourceVersion) enqueue(obj);
+          if (claimChanged(old, obj)) enqueue(obj);
         },
         onDelete: enqueue,
       }),
@@ -145,8 +145,19 @@ export class ClaimController {
       const claimKey = claimKeyOfChild(obj, this.options.kind.kindLabel);
       if (claimKey) this.queue.add(claimKey);
     };
+    // The echo of kubify's own apply (same resourceVersion as the apply returned) changes nothing.
+    const ownEcho = (obj: KubeObject): boolean =>
+      obj.metadata.uid !== undefined &&
+      this.lastApplied.get(obj.metadata.uid)?.resourceVersion === obj.metadata.resourceVersion;
     this.removeHandlers.push(
-      lease.informer.addHandlers({ onAdd: onChild, onUpdate: (_o, n) => onChild(n), onDelete: onChild }),
+      lease.informer.addHandlers({
+        onAdd: (obj) => !ownEcho(obj) && onChild(obj),
+        onUpdate: (_o, obj) => !ownEcho(obj) && onChild(obj),
+        onDelete: (obj) => {
+          if (obj.metadata.uid) this.lastApplied.delete(obj.metadata.uid);
+          onChild(obj);
+        },
+      }),
     );
     this.childLeases.set(key, lease);
     await lease.informer.waitForSync();
@@ -207,4 +218,20 @@ export class ClaimController {
     await Promise.all([...this.childLeases.values()].map((l) => l.release()));
     this.childLeases.clear();
   }
+}
+
+/**
+ * Whether a claim update can change what kubify does: spec (generation), labels, annotations (pause)
+ * or deletion. kubify's own status and finalizer writes are not worth a reconcile (a finalizer someone
+ * removed is put back by the next resync).
+ */
+export function claimChanged(old: KubeObject, obj: KubeObject): boolean {
+  const a = old.metadata;
+  const b = obj.metadata;
+  return (
+    a.generation !== b.generation ||
+    a.deletionTimestamp !== b.deletionTimestamp ||
+    JSON.stringify(a.labels) !== JSON.stringify(b.labels) ||
+    JSON.stringify(a.annotations) !== JSON.stringify(b.annotations)
+  );
 }

@@ -90,7 +90,11 @@ export class CompositionController {
       onAdd: (r) =>
         this.queue.add(String((r.spec as { compositionName?: string } | undefined)?.compositionName)),
     });
-    this.crds.informer.addHandlers({ onAdd: () => this.apisChanged(), onUpdate: () => this.apisChanged() });
+    // The initial list of CRDs is no news: only CRDs added or changed later re-check missing APIs.
+    const crdChanged = (): void => {
+      if (this.crds.informer.hasSynced()) this.apisChanged();
+    };
+    this.crds.informer.addHandlers({ onAdd: crdChanged, onUpdate: crdChanged });
     await Promise.all(this.leases.map((l) => l.informer.waitForSync()));
     for (const key of this.compositions.informer.store.keys()) this.queue.add(key);
     this.workersDone = runWorkers(this.queue, 2, (name) => this.process(name));

@@ -132,6 +132,9 @@ export async function runWorkers(
       } finally {
         queue.done(key);
       }
+      // A reconcile with nothing to do never waits on I/O: yield so a resync of thousands of claims
+      // does not starve lease renewals, watches and health probes.
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
   };
   await Promise.all(Array.from({ length: workers }, loop));

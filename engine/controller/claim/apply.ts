@@ -8,6 +8,8 @@ import type { ClaimDeps } from './types.ts';
 export interface ApplyOutcome {
   /** Objects written. */
   applied: number;
+  /** What the API server returned for each object written, by resource id. */
+  objects: Map<string, KubeObject>;
   /** Per resource id: why its apply failed. */
   errors: Map<string, string>;
   /** An API the composition needs is not served: `apiVersion kind`. */
@@ -42,7 +44,7 @@ export async function applyDesired(
   observed: ReadonlyMap<string, KubeObject>,
   namespacedClaim: boolean,
 ): Promise<ApplyOutcome> {
-  const outcome: ApplyOutcome = { applied: 0, errors: new Map(), missingApis: [] };
+  const outcome: ApplyOutcome = { applied: 0, objects: new Map(), errors: new Map(), missingApis: [] };
   const policies = new Map(compiled.resources.map((r) => [r.id, r.deletionPolicy]));
   await bounded(desired, deps.applyConcurrency, async ({ id, object: rendered }) => {
     const apiVersion = String(rendered.apiVersion);
@@ -77,6 +79,7 @@ export async function applyDesired(
     try {
       const applied = await deps.client.apply(object as KubeObject);
       outcome.applied++;
+      outcome.objects.set(id, applied);
       deps.metrics?.writes.inc({ verb: 'apply', kind });
       if (applied.metadata.uid && applied.metadata.resourceVersion) {
         deps.lastApplied.set(applied.metadata.uid, {

@@ -1,10 +1,10 @@
 import type { ResourceStatus } from '../../api/claim.ts';
 import { formatProblem } from '../../api/problem.ts';
-import { render, type RenderResult } from '../../compose/index.ts';
+import { render, type CompiledComposition, type RenderResult } from '../../compose/index.ts';
 import { NoMatchError } from '../../kube/errors.ts';
 import type { KubeObject, ObjectRef } from '../../kube/types.ts';
 import type { Requirement } from '../../api/composition.ts';
-import { applyDesired } from './apply.ts';
+import { applyDesired, type ApplyOutcome } from './apply.ts';
 import { ensureInstaller } from './installers.ts';
 import { observedById } from './children.ts';
 import type { ConditionInput } from './conditions.ts';
@@ -105,31 +105,12 @@ export class ClaimReconciler {
       };
     }
     const children = this.deps.childrenOf(key);
-    const preferred = new Map<string, string>();
-    const observed = observedById(children, preferred);
-    const result = render({
-      claim,
-      compiled,
-      observed: Object.fromEntries(observed),
-      revision,
-      now: this.deps.now().toISOString(),
-    });
-    const fatal = result.results.filter((p) => p.severity === 'Fatal');
-    if (fatal.length) {
-      const message = fatal.slice(0, 5).map(formatProblem).join('; ');
-      this.deps.events.event(claim, 'Warning', 'RenderFailed', message);
-      return { synced: synced('False', 'RenderFailed', message), revision, result: {} };
+    const rendered = await this.renderAndApply(claim, compiled, revision, children);
+    if ('fatal' in rendered) {
+      this.deps.events.event(claim, 'Warning', 'RenderFailed', rendered.fatal);
+      return { synced: synced('False', 'RenderFailed', rendered.fatal), revision, result: {} };
     }
-    for (const d of result.desired)
-      preferred.set(d.id, String((d.object.metadata as { name?: string }).name));
-    const current = observedById(children, preferred);
-    const applied = await applyDesired(
-      this.deps,
-      compiled,
-      result.desired,
-      current,
-      this.deps.kind.namespaced,
-    );
+    const { result, applied } = rendered;
     const inventory = (claim.status as { resources?: ResourceStatus[] } | undefined)?.resources ?? [];
     const pruneErrors = await prune(
       this.deps,
@@ -167,6 +148,50 @@ export class ClaimReconciler {
       revision,
       result: {},
     };
+  }
+
+  /**
+   * Renders, applies what changed, and renders again with what the API server returned, until nothing
+   * more is applied: readiness and dependents unblocked by a just-created object are handled in this
+   * reconcile rather than the next one. Bounded by the depth of the dependency graph.
+   */
+  private async renderAndApply(
+    claim: KubeObject,
+    compiled: CompiledComposition,
+    revision: number,
+    children: readonly KubeObject[],
+  ): Promise<{ fatal: string } | { result: RenderResult; applied: ApplyOutcome }> {
+    const total: ApplyOutcome = { applied: 0, objects: new Map(), errors: new Map(), missingApis: [] };
+    let preferred = new Map<string, string>();
+    for (let round = 0; ; round++) {
+      const observed = new Map([...observedById(children, preferred), ...total.objects]);
+      const result = render({
+        claim,
+        compiled,
+        observed: Object.fromEntries(observed),
+        revision,
+        now: this.deps.now().toISOString(),
+      });
+      const fatal = result.results.filter((p) => p.severity === 'Fatal');
+      if (fatal.length) return { fatal: fatal.slice(0, 5).map(formatProblem).join('; ') };
+      preferred = new Map(
+        result.desired.map((d) => [d.id, String((d.object.metadata as { name?: string }).name)]),
+      );
+      const current = new Map([...observedById(children, preferred), ...total.objects]);
+      const outcome = await applyDesired(
+        this.deps,
+        compiled,
+        result.desired,
+        current,
+        this.deps.kind.namespaced,
+      );
+      total.applied += outcome.applied;
+      for (const [id, object] of outcome.objects) total.objects.set(id, object);
+      for (const [id, error] of outcome.errors) total.errors.set(id, error);
+      total.missingApis.push(...outcome.missingApis);
+      const done = outcome.applied === 0 || outcome.errors.size > 0 || round >= compiled.graph.levels.length;
+      if (done) return { result, applied: total };
+    }
   }
 
   /** Each required API that is not served, with what is being done about it. */

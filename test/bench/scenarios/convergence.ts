@@ -1,0 +1,238 @@
+/**
+ * Scenario 2, convergence: N claims of the bench App composition created at once (16 creates in
+ * flight), timed until every claim is Synced=True (one watch on the claims, no polling per claim).
+ * The floor: the very objects kubify would apply for those claims (rendered with the same compiled
+ * composition, desired-hash annotation included) applied by a bare server-side-apply client with
+ * the operator's concurrency (workers x objects applied in parallel per claim). Each run — kubify or
+ * floor, per N — gets its own fresh control plane.
+ */
+import { compile, render } from '../../../engine/compose/index.ts';
+import { withDesiredHash } from '../../../engine/controller/claim/drift.ts';
+import { createKubeClient, loadKubeConfig, type KubeObject } from '../../../engine/kube/index.ts';
+import { appClaim, appComposition, OBJECTS_PER_CLAIM } from '../app-composition.ts';
+import { ClaimTracker, createClaims } from '../claims.ts';
+import { createNamespace, withCluster } from '../cluster.ts';
+import { convergeTimeoutMs, type BenchContext } from '../context.ts';
+import { diffMetrics, settle, spawnOptions, startOn, warmUp } from '../operator-run.ts';
+import { withOperator } from '../operator-process.ts';
+import type { LoopDelay, Memory, OperatorMetrics } from '../protocol.ts';
+import type { Goal, ScenarioResult, Table } from '../report.ts';
+import { countsText, mib, ms, num, pool, sleep, total } from '../stats.ts';
+
+const NAMESPACE = 'bench';
+/** The operator's defaults: 4 workers per claim kind, up to 8 applies in flight per claim (5 here). */
+export const OPERATOR_WORKERS = 4;
+export const FLOOR_CONCURRENCY = OPERATOR_WORKERS * Math.min(8, OBJECTS_PER_CLAIM);
+const CREATE_CONCURRENCY = 16;
+
+export interface KubifyRun {
+  claims: number;
+  /** From the first claim create to the last claim seen Synced=True. */
+  convergeMs: number;
+  createMs: number;
+  /** To the last claim seen Ready=True (after Synced). */
+  readyMs?: number;
+  perClaimMs: number;
+  /** Claims/s over the whole run. */
+  throughput: number;
+  metrics: OperatorMetrics;
+  memory: Memory;
+  loopDelay: LoopDelay;
+}
+
+export interface FloorRun {
+  claims: number;
+  objects: number;
+  concurrency: number;
+  floorMs: number;
+}
+
+export interface ConvergenceData {
+  kubify: KubifyRun[];
+  floor: FloorRun[];
+}
+
+/** What kubify would apply for claims 0..n-1 (fake claim UIDs; everything else identical). */
+function floorObjects(n: number): KubeObject[] {
+  const compiled = compile({ object: appComposition(), file: 'bench-app' }).compiled;
+  if (!compiled) throw new Error('bench composition does not compile');
+  const objects: KubeObject[] = [];
+  for (let i = 0; i < n; i++) {
+    const claim = appClaim(NAMESPACE, i);
+    claim.metadata.uid = `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+    claim.metadata.generation = 1;
+    const result = render({ claim, compiled, revision: 1, now: new Date().toISOString() });
+    if (result.desired.length !== OBJECTS_PER_CLAIM)
+      throw new Error(`bench claim rendered ${result.desired.length} objects`);
+    for (const d of result.desired) objects.push(withDesiredHash(d.object).object as KubeObject);
+  }
+  return objects;
+}
+
+export async function runFloor(ctx: BenchContext, n: number): Promise<FloorRun> {
+  const objects = floorObjects(n);
+  return withCluster({ log: ctx.log }, async (cluster) => {
+    await createNamespace(cluster.admin, NAMESPACE);
+    const client = createKubeClient({ kubeConfig: loadKubeConfig({ kubeconfig: cluster.floorKubeconfig }) });
+    try {
+      // discovery once, outside the timing (the operator has it cached too)
+      for (const o of objects.slice(0, OBJECTS_PER_CLAIM)) await client.mapper.mapping(o.apiVersion, o.kind);
+      const t0 = performance.now();
+      await pool(objects, FLOOR_CONCURRENCY, async (o) => {
+        await client.apply(o);
+      });
+      const floorMs = performance.now() - t0;
+      ctx.log(`floor ${n} claims (${objects.length} objects): ${ms(floorMs)}`);
+      return { claims: n, objects: objects.length, concurrency: FLOOR_CONCURRENCY, floorMs };
+    } finally {
+      client.close();
+    }
+  });
+}
+
+export async function runKubify(ctx: BenchContext, n: number): Promise<KubifyRun> {
+  return withCluster({ log: ctx.log }, (cluster) =>
+    withOperator(spawnOptions(ctx), async (op) => {
+      await startOn(op, cluster);
+      await createNamespace(cluster.admin, NAMESPACE);
+      const tracker = new ClaimTracker(cluster.admin, NAMESPACE);
+      await tracker.start();
+      try {
+        await warmUp(cluster.admin, op);
+        const before = await settle(op, 500);
+        await op.loopDelay(true);
+        const t0 = performance.now();
+        const keys = await createClaims(cluster.admin, NAMESPACE, 0, n, CREATE_CONCURRENCY);
+        const createMs = performance.now() - t0;
+        await tracker.waitSynced(keys, convergeTimeoutMs(n));
+        const convergeMs = Math.max(...keys.map((k) => tracker.syncedAt.get(k)!)) - t0;
+        let readyMs: number | undefined;
+        try {
+          await tracker.waitReady(keys, 60_000);
+          readyMs = Math.max(...keys.map((k) => tracker.readyAt.get(k)!)) - t0;
+        } catch (err) {
+          ctx.log(`not every claim became Ready: ${String(err)}`);
+        }
+        const metrics = diffMetrics(await settle(op, 1000, convergeTimeoutMs(n)), before);
+        const memory = await op.memory();
+        const loopDelay = await op.loopDelay();
+        ctx.log(
+          `kubify ${n} claims: Synced in ${ms(convergeMs)} (create ${ms(createMs)}), writes ${countsText(metrics.writes)}`,
+        );
+        return {
+          claims: n,
+          convergeMs,
+          createMs,
+          ...(readyMs !== undefined ? { readyMs } : {}),
+          perClaimMs: convergeMs / n,
+          throughput: (n / convergeMs) * 1000,
+          metrics,
+          memory,
+          loopDelay,
+        };
+      } finally {
+        await tracker.stop();
+      }
+    }),
+  );
+}
+
+/** Runs kubify for every size (and the floor where asked); kept in ctx.shared for scaling. */
+export async function convergenceData(ctx: BenchContext, withFloor: boolean): Promise<ConvergenceData> {
+  const cached = ctx.shared.get('convergence') as ConvergenceData | undefined;
+  if (cached && (!withFloor || cached.floor.length > 0)) return cached;
+  const data: ConvergenceData = { kubify: [], floor: [] };
+  for (const n of ctx.sizes.convergence) {
+    if (withFloor && ctx.sizes.floor.includes(n)) {
+      data.floor.push(await runFloor(ctx, n));
+      await sleep(1000);
+    }
+    data.kubify.push(await runKubify(ctx, n));
+    await sleep(1000);
+  }
+  ctx.shared.set('convergence', data);
+  return data;
+}
+
+const perClaim = (n: number, claims: number): string => (claims ? (n / claims).toFixed(2) : 'n/a');
+
+export async function convergenceScenario(ctx: BenchContext): Promise<Omit<ScenarioResult, 'durationMs'>> {
+  const data = await convergenceData(ctx, true);
+  const rows = data.kubify.map((k) => {
+    const f = data.floor.find((x) => x.claims === k.claims);
+    return [
+      num(k.claims),
+      ms(k.createMs),
+      ms(k.convergeMs),
+      k.readyMs !== undefined ? ms(k.readyMs) : 'n/a',
+      f ? ms(f.floorMs) : 'n/a',
+      f ? `${(k.convergeMs / f.floorMs).toFixed(2)}x` : 'n/a',
+      num(k.throughput, 1),
+      perClaim(total(k.metrics.writes), k.claims),
+      perClaim(total(k.metrics.reconciles), k.claims),
+      perClaim(k.metrics.api['get 200'] ?? 0, k.claims),
+      ms(k.metrics.cpuMs / k.claims),
+      mib(k.memory.maxRss),
+      ms(k.loopDelay.max),
+    ];
+  });
+  const table: Table = {
+    columns: [
+      'claims',
+      'create',
+      'kubify Synced',
+      'Ready',
+      'floor',
+      'kubify/floor',
+      'claims/s',
+      'writes/claim',
+      'reconciles/claim',
+      'GETs/claim',
+      'CPU/claim',
+      'peak RSS',
+      'max loop delay',
+    ],
+    rows,
+  };
+  const breakdown: Table = {
+    title: 'Operator requests during convergence (kubify_apply_total, kubify_api_requests_total)',
+    columns: ['claims', 'writes by verb/kind', 'API requests by verb/code'],
+    rows: data.kubify.map((k) => [num(k.claims), countsText(k.metrics.writes), countsText(k.metrics.api)]),
+  };
+  const goals: Goal[] = [];
+  const at1000 = data.kubify.find((k) => k.claims === 1000);
+  const floor1000 = data.floor.find((f) => f.claims === 1000);
+  if (at1000 && floor1000) {
+    const ratio = at1000.convergeMs / floor1000.floorMs;
+    goals.push({
+      goal: 'convergence at 1,000 claims',
+      target: '<= 1.3x floor',
+      measured: `${ratio.toFixed(2)}x`,
+      met: ratio <= 1.3,
+    });
+  } else {
+    const largest = data.kubify.at(-1);
+    const f = largest && data.floor.find((x) => x.claims === largest.claims);
+    goals.push({
+      goal: 'convergence at 1,000 claims',
+      target: '<= 1.3x floor',
+      measured:
+        largest && f
+          ? `${(largest.convergeMs / f.floorMs).toFixed(2)}x at ${largest.claims} (1,000 not run)`
+          : 'not run',
+      met: undefined,
+    });
+  }
+  return {
+    name: 'convergence',
+    title: '2. Convergence vs the floor',
+    tables: [table, breakdown],
+    goals,
+    notes: [
+      `floor: the same ${OBJECTS_PER_CLAIM} objects per claim, server-side applied by engine/kube's client, ${FLOOR_CONCURRENCY} in flight (operator: ${OPERATOR_WORKERS} workers x ${Math.min(8, OBJECTS_PER_CLAIM)} parallel applies per claim); both clients have 16 sockets`,
+      `kubify's time includes creating the claims (${CREATE_CONCURRENCY} creates in flight) and the finalizer and status writes the floor does not make`,
+      'ideal writes per claim: 1 finalizer patch + 5 applies + 1 status = 7',
+    ],
+    data,
+  };
+}
