@@ -5,12 +5,16 @@ import { existsSync } from 'node:fs';
 
 const compiled = new URL('../dist/engine/cli/main.js', import.meta.url);
 const sources = new URL('../engine/cli/main.ts', import.meta.url);
-let main;
-if (existsSync(compiled) && !existsSync(sources)) {
-  ({ main } = await import(compiled.href));
-} else {
+
+/** @typedef {{ main: (argv: string[]) => Promise<number> }} Cli */
+
+/** @returns {Promise<Cli>} */
+async function load() {
+  if (existsSync(compiled) && !existsSync(sources)) return /** @type {Cli} */ (await import(compiled.href));
   const { register } = await import('tsx/esm/api');
   register();
-  ({ main } = await import(sources.href));
+  return /** @type {Cli} */ (await import(sources.href));
 }
+
+const { main } = await load();
 process.exitCode = await main(process.argv);
