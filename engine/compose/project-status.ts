@@ -5,17 +5,19 @@ import type { Problem } from '../api/problem.ts';
 import type { CompiledComposition } from './compiled.ts';
 import type { ReadySummary, ResourceState } from './render-types.ts';
 import { evaluateExpression } from './template/index.ts';
+import type { TokenSeed } from './template/index.ts';
 import type { TemplateContext } from './template/types.ts';
 
 /** Evaluates `spec.status`; values not available yet are omitted, failures are Warnings. */
 export function projectStatus(
   compiled: CompiledComposition,
   context: TemplateContext,
+  seed?: TokenSeed,
 ): { status: Record<string, unknown>; problems: Problem[] } {
   const status: Record<string, unknown> = {};
   const problems: Problem[] = [];
   for (const { field, expression } of compiled.status) {
-    const outcome = evaluateExpression(expression, context);
+    const outcome = evaluateExpression(expression, context, seed);
     if (outcome.ok) {
       if (outcome.value !== undefined) status[field] = outcome.value;
     } else if ('problem' in outcome) {

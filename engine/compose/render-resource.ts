@@ -9,12 +9,15 @@ import { formatPath, isRecord } from './path.ts';
 import type { Readiness } from './readiness.ts';
 import type { ClaimInfo, PendingItem, ResourcePhase } from './render-types.ts';
 import { evaluateExpression, renderTemplate } from './template/index.ts';
+import type { TokenSeed } from './template/index.ts';
 import type { PendingData, TemplateContext } from './template/types.ts';
 
 export interface ResourceEnv {
   compiled: CompiledComposition;
   claim: ClaimInfo;
   context: TemplateContext;
+  /** Tokens derived from `context` once for the whole render. */
+  seed: TokenSeed;
   names: Readonly<Record<string, string>>;
   /** Phases of the resources rendered so far (all dependencies come first). */
   phases: ReadonlyMap<string, ResourcePhase>;
@@ -34,7 +37,7 @@ export interface ResourceOutcome {
 export function renderResource(resource: CompiledResource, env: ResourceEnv): ResourceOutcome {
   const { id } = resource;
   if (resource.includeWhen) {
-    const when = evaluateExpression(resource.includeWhen, env.context);
+    const when = evaluateExpression(resource.includeWhen, env.context, env.seed);
     if (!when.ok) return 'pending' in when ? pending(id, when.pending) : failed(when.problem, resource);
     if (typeof when.value !== 'boolean') {
       const message = `resource "${id}": includeWhen must evaluate to true or false, got ${JSON.stringify(when.value) ?? 'nothing'}`;
@@ -55,7 +58,7 @@ export function renderResource(resource: CompiledResource, env: ResourceEnv): Re
   const blocked = waitingFor(resource, env);
   if (blocked) return pending(id, blocked);
 
-  const rendered = renderTemplate(resource.template, env.context);
+  const rendered = renderTemplate(resource.template, env.context, env.seed);
   if (!rendered.ok)
     return 'pending' in rendered ? pending(id, rendered.pending) : failed(rendered.problem, resource);
   const [document, ...extra] = rendered.documents;

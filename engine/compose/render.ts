@@ -21,6 +21,7 @@ import type {
   ResourcePhase,
   ResourceState,
 } from './render-types.ts';
+import { TokenSeed } from './template/index.ts';
 import type { TemplateContext } from './template/types.ts';
 
 export function render(input: RenderInput): RenderResult {
@@ -37,6 +38,7 @@ export function render(input: RenderInput): RenderResult {
   const claim = read.claim;
   const names = defaultNames(compiled, claim);
   const context = buildContext(claim, compiled, observed, names, input.revision);
+  const seed = new TokenSeed(context);
   results.push(...unknownOverrideIds(claim.spec.overrides, new Set(compiled.resources.map((r) => r.id))));
 
   const phases = new Map<string, ResourcePhase>();
@@ -56,6 +58,7 @@ export function render(input: RenderInput): RenderResult {
       compiled,
       claim,
       context,
+      seed,
       names,
       phases,
       readiness,
@@ -75,7 +78,7 @@ export function render(input: RenderInput): RenderResult {
     if (outcome.object) desired.push({ id: resource.id, object: outcome.object });
     states.push(stateOf(resource.id, compiled, outcome, claim, observed, names, readiness(resource.id)));
   }
-  const projected = projectStatus(compiled, context);
+  const projected = projectStatus(compiled, context, seed);
   results.push(...projected.problems);
   const pending = [...outcomes.values()].flatMap((o) => (o.pending ? [o.pending] : []));
   return finish(compiled, results, desired, states, projected.status, pending);
@@ -118,43 +121,43 @@ function stateOf(
   const meta = outcome.object?.metadata ?? (isRecord(seen) ? seen.metadata : undefined);
   const name = isRecord(meta) && typeof meta.name === 'string' ? meta.name : (names[id] ?? id);
   const namespace = isRecord(meta) && typeof meta.namespace === 'string' ? meta.namespace : claim.namespace;
-  const base = {
+  // Built with Object.assign, not `{...base, k: v}`: V8 (Node 20) takes a slow path for a spread
+  // followed by more properties, and this runs for every resource of every render. Same keys, same order.
+  const base: Pick<ResourceState, 'id' | 'apiVersion' | 'kind' | 'name' | 'namespace'> = {
     id,
     apiVersion: resource?.apiVersion ?? '',
     kind: resource?.kind ?? '',
     name,
-    ...(namespace !== undefined ? { namespace } : {}),
   };
+  if (namespace !== undefined) base.namespace = namespace;
+  const message = outcome.message ?? '';
   switch (outcome.phase) {
     case 'Rendered':
-      return { ...base, included: true, phase: 'Rendered', ...readiness };
+      return Object.assign(base, { included: true, phase: 'Rendered' as const }, readiness);
     case 'Excluded':
-      return {
-        ...base,
+      return Object.assign(base, {
         included: false,
-        phase: 'Excluded',
+        phase: 'Excluded' as const,
         ready: false,
         reason: 'Excluded',
-        message: outcome.message ?? '',
-      };
+        message,
+      });
     case 'Pending':
-      return {
-        ...base,
+      return Object.assign(base, {
         included: true,
-        phase: 'Pending',
+        phase: 'Pending' as const,
         ready: false,
         reason: 'Pending',
-        message: outcome.message ?? '',
-      };
+        message,
+      });
     case 'Failed':
-      return {
-        ...base,
+      return Object.assign(base, {
         included: true,
-        phase: 'Failed',
+        phase: 'Failed' as const,
         ready: false,
         reason: 'RenderFailed',
-        message: outcome.message ?? '',
-      };
+        message,
+      });
   }
 }
 
@@ -214,7 +217,7 @@ function finish(
   pending: RenderResult['pending'],
 ): RenderResult {
   const sortedResults = results
-    .map((p) => ({ ...p, severity: p.severity ?? 'Fatal' }))
+    .map((p) => Object.assign({}, p, { severity: p.severity ?? 'Fatal' }))
     .sort(
       (a, b) =>
         SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||

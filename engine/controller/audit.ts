@@ -99,7 +99,11 @@ export function auditEvent(record: AuditRecord, claimUid: string | undefined, in
 /** Reads an audit record back from an Event; undefined for Events that are not audit records. */
 export function recordOf(event: KubeObject): AuditRecord | undefined {
   const text = event.metadata.annotations?.[AUDIT_ANNOTATION];
-  if (text === undefined || !String(event.reason ?? '').startsWith(AUDIT_REASON_PREFIX)) return undefined;
+  if (
+    text === undefined ||
+    !(typeof event.reason === 'string' && event.reason.startsWith(AUDIT_REASON_PREFIX))
+  )
+    return undefined;
   try {
     const { audit: _a, ...record } = JSON.parse(text) as AuditRecord & { audit?: unknown };
     return record;
@@ -128,6 +132,8 @@ export interface AuditEntry {
   revision?: number;
   result?: AuditResult;
   message?: string;
+  /** Also record it as an Event on the claim (default true); false: the log line only. */
+  event?: boolean;
 }
 
 function targetOf(o: KubeObject | AuditTarget): AuditTarget {
@@ -160,7 +166,7 @@ export class AuditLog {
     };
     this.options.write(auditLine(record));
     const client = this.options.client;
-    if (client) {
+    if (client && entry.event !== false) {
       const uid = 'metadata' in entry.claim ? entry.claim.metadata.uid : undefined;
       const write = client.create(auditEvent(record, uid, this.options.instance ?? this.options.actor)).then(
         () => undefined,

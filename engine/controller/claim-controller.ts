@@ -17,6 +17,7 @@ import { ClaimReconciler } from './claim/reconciler.ts';
 import type { ClaimKind, CompositionLookup, EventSink } from './claim/types.ts';
 import type { LastApplied } from './claim/drift.ts';
 import type { InstallerOptions } from './claim/installers.ts';
+import type { AuditLog } from './audit.ts';
 import type { Logger } from './logger.ts';
 import type { ControllerMetrics } from './metrics.ts';
 import { runWorkers, WorkQueue } from './work-queue.ts';
@@ -29,6 +30,7 @@ export interface ClaimControllerOptions {
   factory: SharedInformerFactory;
   lookup: (claim: KubeObject) => CompositionLookup;
   events: EventSink;
+  audit?: AuditLog;
   metrics?: ControllerMetrics;
   logger: Logger;
   workers: number;
@@ -71,6 +73,7 @@ export class ClaimController {
       ensureWatches: (kinds) => this.watchComposedKinds(kinds),
       composition: options.lookup,
       events,
+      ...(options.audit ? { audit: options.audit } : {}),
       ...(metrics ? { metrics } : {}),
       logger: logger.with({ kind: kind.kind }),
       now: options.now ?? (() => new Date()),

@@ -23,6 +23,7 @@ import type { ClaimKind, CompositionLookup, EventSink } from './claim/types.ts';
 import type { Logger } from './logger.ts';
 import type { ControllerMetrics } from './metrics.ts';
 import { planRevision } from './revisions.ts';
+import type { AuditLog } from './audit.ts';
 import { runWorkers, WorkQueue } from './work-queue.ts';
 import type { Condition } from '../api/claim.ts';
 import { kindOf } from './claim-kind.ts';
@@ -31,6 +32,7 @@ export interface CompositionControllerOptions {
   client: KubeClient;
   factory: SharedInformerFactory;
   events: EventSink;
+  audit?: AuditLog;
   metrics?: ControllerMetrics;
   logger: Logger;
   /** Workers per claim kind. */
@@ -295,6 +297,7 @@ export class CompositionController {
       factory: this.options.factory,
       lookup: (claim) => this.lookup(name, served, claim),
       events: this.options.events,
+      ...(this.options.audit ? { audit: this.options.audit } : {}),
       ...(this.options.metrics ? { metrics: this.options.metrics } : {}),
       logger: this.options.logger,
       workers: this.options.workers,

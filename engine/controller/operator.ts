@@ -10,6 +10,7 @@ import {
   type KubeObject,
 } from '../kube/index.ts';
 import { ArtifactServer } from './artifacts/server.ts';
+import { AuditLog, whoAmI } from './audit.ts';
 import { CompositionController } from './composition-controller.ts';
 import { splitHostPort } from './http-endpoints.ts';
 import { ProgramSourceController } from './program-source-controller.ts';
@@ -39,6 +40,8 @@ export interface OperatorOptions {
   autoInstall?: boolean;
   logLevel?: LogLevel;
   logger?: Logger;
+  /** Where audit lines (one JSON object per change) go. Default: stdout. */
+  auditWrite?: (line: string) => void;
   registry?: Registry;
   identity?: string;
 }
@@ -80,6 +83,13 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
     event: (object: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string): void =>
       recorder.event(object, { type, reason, action: 'Reconcile', note: message.slice(0, 1024) }),
   };
+  const audit = new AuditLog({
+    client,
+    actor: (await whoAmI(client)) ?? identity,
+    source: 'operator',
+    instance: identity,
+    write: options.auditWrite ?? ((line) => process.stdout.write(`${line}\n`)),
+  });
   const factory = new SharedInformerFactory(client, { transform: stripManagedFields, logger: kubeLogger });
   factory.start();
   let artifacts: { server: ArtifactServer; port: number; programs: ProgramSourceController } | undefined;
@@ -107,6 +117,7 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
       client,
       factory,
       events,
+      audit,
       metrics,
       logger,
       workers: options.workers ?? 4,
@@ -172,6 +183,7 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
       else await stopControllers();
       await artifacts?.programs.stop();
       await artifacts?.server.close();
+      await audit.flush();
       await recorder.close();
       await factory.stop();
       await Promise.all(endpoints.map((e) => (e ? e.close() : Promise.resolve())));

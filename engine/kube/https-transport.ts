@@ -1,7 +1,13 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
-import type { KubeConfig } from '@kubernetes/client-node';
+import {
+  resolveConnection,
+  type AuthHeaders,
+  type ConnectionOptions,
+  type KubeConfigSource,
+  type KubeConnection,
+} from './kubeconfig-credentials.ts';
 import type {
   SocketStats,
   Transport,
@@ -17,13 +23,14 @@ export interface HttpsTransportOptions {
   requestTimeoutMs?: number;
   /** Idle keep-alive sockets are closed after this long (below the server's idle timeout). */
   idleSocketTimeoutMs?: number;
+  /** Clock, token-file refresh period and exec-plugin settings of the credentials. */
+  credentials?: ConnectionOptions;
 }
 
 interface Base {
   url: URL;
   pathPrefix: string;
-  headers: Record<string, string>;
-  dynamicAuth: boolean;
+  connection: KubeConnection;
   agent: http.Agent;
   streamAgent: http.Agent;
   secure: boolean;
@@ -43,10 +50,17 @@ function countSockets(group: NodeJS.ReadOnlyDict<unknown[]>): number {
   return n;
 }
 
+/** Drops undefined values: an agent's options override a request's, even when undefined. */
+function defined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
 /**
- * node:https transport: TLS material and credentials from a client-node KubeConfig, one keep-alive
+ * node:https transport: TLS material and credentials from kubify's kubeconfig loader, one keep-alive
  * agent (bounded maxSockets) for requests and one for long-lived streams (watches), so a hundred
- * watches never starve ordinary requests and a restarted watch never leaks its socket.
+ * watches never starve ordinary requests and a restarted watch never leaks its socket. Credentials
+ * that change (token files, exec plugins, auth-providers) are asked for on every request; a 401
+ * drops the cached ones.
  */
 export class HttpsTransport implements Transport {
   private base: Promise<Base> | undefined;
@@ -54,52 +68,30 @@ export class HttpsTransport implements Transport {
   private closed = false;
 
   constructor(
-    private readonly kubeConfig: KubeConfig,
+    private readonly kubeConfig: KubeConfigSource,
     private readonly options: HttpsTransportOptions = {},
   ) {}
 
-  private async init(): Promise<Base> {
-    const cluster = this.kubeConfig.getCurrentCluster();
-    if (!cluster) throw new Error('kubeconfig has no current cluster');
-    const user = this.kubeConfig.getCurrentUser();
-    const opts: https.RequestOptions = { headers: {} };
-    await this.kubeConfig.applyToHTTPSOptions(opts);
-    const url = new URL(cluster.server);
+  private init(): Base {
+    const connection = resolveConnection(this.kubeConfig, this.options.credentials);
+    const url = connection.server;
     const secure = url.protocol === 'https:';
-    const agentOptions: https.AgentOptions = {
+    const timeout = this.options.idleSocketTimeoutMs ?? 60_000;
+    const agentOptions: https.AgentOptions = defined({
       keepAlive: true,
       keepAliveMsecs: 30_000,
-      scheduling: 'lifo',
-      timeout: this.options.idleSocketTimeoutMs ?? 60_000,
-      ca: opts.ca,
-      cert: opts.cert,
-      key: opts.key,
-      pfx: opts.pfx,
-      passphrase: opts.passphrase,
-      servername: opts.servername,
-      rejectUnauthorized: opts.rejectUnauthorized,
-    };
+      scheduling: 'lifo' as const,
+      timeout,
+      ...connection.tls,
+    });
     const make = (maxSockets: number): http.Agent =>
       secure
         ? new https.Agent({ ...agentOptions, maxSockets, maxFreeSockets: maxSockets })
-        : new http.Agent({
-            keepAlive: true,
-            timeout: agentOptions.timeout,
-            maxSockets,
-            maxFreeSockets: maxSockets,
-          });
-    const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(opts.headers ?? {})) {
-      if (typeof v === 'string') headers[k] = v;
-      else if (Array.isArray(v)) headers[k] = v.join(', ');
-      else if (typeof v === 'number') headers[k] = String(v);
-    }
-    if (opts.auth) headers.Authorization = `Basic ${Buffer.from(opts.auth).toString('base64')}`;
+        : new http.Agent({ keepAlive: true, timeout, maxSockets, maxFreeSockets: maxSockets });
     return {
       url,
       pathPrefix: url.pathname.replace(/\/+$/, ''),
-      headers,
-      dynamicAuth: Boolean(user?.exec ?? user?.authProvider),
+      connection,
       agent: make(this.options.maxSockets ?? 16),
       streamAgent: make(Infinity),
       secure,
@@ -108,7 +100,7 @@ export class HttpsTransport implements Transport {
 
   private ensure(): Promise<Base> {
     if (this.closed) return Promise.reject(new Error('transport closed'));
-    this.base ??= this.init().then(
+    this.base ??= new Promise<Base>((resolve) => resolve(this.init())).then(
       (b) => {
         if (this.closed) {
           b.agent.destroy();
@@ -119,28 +111,19 @@ export class HttpsTransport implements Transport {
         return b;
       },
       (err: unknown) => {
-        this.base = undefined; // e.g. an exec credential plugin failed: try again next request
+        this.base = undefined; // e.g. an unreadable CA file: try again next request
         throw err;
       },
     );
     return this.base;
   }
 
-  private async headersFor(base: Base): Promise<Record<string, string>> {
-    if (!base.dynamicAuth) return base.headers;
-    // exec and auth-provider credentials expire: ask client-node each time (it caches tokens)
-    const opts: https.RequestOptions = { headers: {} };
-    await this.kubeConfig.applyToHTTPSOptions(opts);
-    const headers = { ...base.headers };
-    for (const [k, v] of Object.entries(opts.headers ?? {})) if (typeof v === 'string') headers[k] = v;
-    return headers;
-  }
-
   private async open(req: TransportRequest, stream: boolean): Promise<IncomingMessage> {
     const base = await this.ensure();
-    const headers: Record<string, string> = {
+    const creds = await base.connection.credentials();
+    const headers: AuthHeaders = {
       Accept: 'application/json',
-      ...(await this.headersFor(base)),
+      ...creds.headers,
       ...req.headers,
     };
     if (req.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(req.body));
@@ -155,6 +138,8 @@ export class HttpsTransport implements Transport {
           headers,
           agent: stream ? base.streamAgent : base.agent,
           signal: req.signal,
+          // an exec plugin's client certificate: the agent keeps a socket pool per certificate
+          ...(creds.cert !== undefined ? { cert: creds.cert, key: creds.key } : {}),
         });
         let responded = false;
         r.setTimeout(req.timeoutMs ?? this.options.requestTimeoutMs ?? 30_000, () => {
@@ -166,6 +151,7 @@ export class HttpsTransport implements Transport {
         });
         r.on('response', (res) => {
           responded = true;
+          if (res.statusCode === 401 && base.connection.dynamic) base.connection.invalidate();
           resolve(res);
         });
         r.on('error', (err: NodeJS.ErrnoException) => {

@@ -10,8 +10,19 @@ export {
   loadKubeConfig,
   contextNamespace,
   type CreateKubeClientOptions,
+  type KubeConfigSource,
   type LoadKubeConfigOptions,
 } from './kubeconfig.ts';
+export { KubeConfigData } from './kubeconfig-data.ts';
+export { inClusterConfig } from './kubeconfig-load.ts';
+export type {
+  AuthProviderConfig,
+  ExecConfig,
+  KubeCluster,
+  KubeConfigContent,
+  KubeContext,
+  KubeUser,
+} from './kubeconfig-types.ts';
 export { RestMapper, type RestMapperOptions } from './rest-mapper.ts';
 export { discover, type DiscoveryFetch, type DiscoveryResult } from './discovery.ts';
 export { Store, type ReadonlyStore, type IndexFunc } from './store.ts';

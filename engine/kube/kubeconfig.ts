@@ -1,46 +1,42 @@
-import { KubeConfig } from '@kubernetes/client-node';
 import { HttpKubeClient, type HttpKubeClientOptions } from './http-client.ts';
 import { HttpsTransport, type HttpsTransportOptions } from './https-transport.ts';
+import type { KubeConfigSource } from './kubeconfig-credentials.ts';
+import type { KubeConfigData } from './kubeconfig-data.ts';
+import { loadKubeConfigData, type LoadKubeConfigOptions } from './kubeconfig-load.ts';
 
-export interface LoadKubeConfigOptions {
-  /** A kubeconfig file; default: $KUBECONFIG, ~/.kube/config, or in-cluster service account. */
-  kubeconfig?: string;
-  /** The context to use instead of the current one. */
-  context?: string;
-}
+export type { LoadKubeConfigOptions } from './kubeconfig-load.ts';
+export type { KubeConfigSource } from './kubeconfig-credentials.ts';
 
-/** Loads a kubeconfig the way kubectl does (file, $KUBECONFIG, default locations, in-cluster). */
-export function loadKubeConfig(options: LoadKubeConfigOptions = {}): KubeConfig {
-  const kc = new KubeConfig();
-  if (options.kubeconfig) kc.loadFromFile(options.kubeconfig);
-  else kc.loadFromDefault();
-  if (options.context) {
-    if (!kc.getContextObject(options.context))
-      throw new Error(`kubeconfig has no context "${options.context}"`);
-    kc.setCurrentContext(options.context);
-  }
-  return kc;
+/**
+ * Loads a kubeconfig the way kubectl does (file, $KUBECONFIG merged, ~/.kube/config, in-cluster) with
+ * kubify's own small loader: `@kubernetes/client-node` is imported only for legacy auth-provider users.
+ */
+export function loadKubeConfig(options: LoadKubeConfigOptions = {}): KubeConfigData {
+  return loadKubeConfigData(options);
 }
 
 /** The namespace of the kubeconfig's current context, or `default`. */
-export function contextNamespace(kc: KubeConfig): string {
+export function contextNamespace(kc: KubeConfigSource): string {
   return kc.getContextObject(kc.getCurrentContext())?.namespace || 'default';
 }
 
 export interface CreateKubeClientOptions
   extends Omit<HttpKubeClientOptions, 'transport' | 'defaultNamespace'>, HttpsTransportOptions {
-  kubeConfig: KubeConfig;
+  /** From `loadKubeConfig` (or a client-node `KubeConfig`). */
+  kubeConfig: KubeConfigSource;
   /** Overrides the context's namespace. */
   namespace?: string;
 }
 
 /** The production client: node:https with shared keep-alive agents, auth from the kubeconfig. */
 export function createKubeClient(options: CreateKubeClientOptions): HttpKubeClient {
-  const { kubeConfig, namespace, maxSockets, requestTimeoutMs, idleSocketTimeoutMs, ...rest } = options;
+  const { kubeConfig, namespace, maxSockets, requestTimeoutMs, idleSocketTimeoutMs, credentials, ...rest } =
+    options;
   const transport = new HttpsTransport(kubeConfig, {
     ...(maxSockets !== undefined ? { maxSockets } : {}),
     ...(requestTimeoutMs !== undefined ? { requestTimeoutMs } : {}),
     ...(idleSocketTimeoutMs !== undefined ? { idleSocketTimeoutMs } : {}),
+    ...(credentials !== undefined ? { credentials } : {}),
   });
   return new HttpKubeClient({
     ...rest,

@@ -77,6 +77,7 @@ export async function startTestOperator(overrides: Partial<OperatorOptions> = {}
     namespace: 'kubify-system',
     registry,
     logger,
+    auditWrite: (line) => logs.push(JSON.parse(line) as Record<string, unknown>),
     workers: 4,
     resyncMs: 0,
     ...overrides,

@@ -41,15 +41,28 @@ export function problemAt(
   return problem;
 }
 
+/**
+ * An exception used for control flow: always caught in this module and never shown with a stack, so no
+ * stack trace is captured (that is most of what throwing costs, and a pending value is thrown often).
+ */
+class Abort extends Error {
+  constructor(message: string) {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    super(message);
+    Error.stackTraceLimit = limit;
+  }
+}
+
 /** Aborts a render with a problem; caught by `renderTemplate`/`evaluateExpression`. */
-export class TemplateFailure extends Error {
+export class TemplateFailure extends Abort {
   constructor(readonly problem: Problem) {
     super(problem.message);
   }
 }
 
 /** Aborts a render because a `resources.*` value is not observed yet. */
-export class DataPending extends Error {
+export class DataPending extends Abort {
   constructor(readonly pending: PendingData) {
     super(pending.message);
   }

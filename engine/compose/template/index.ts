@@ -5,6 +5,7 @@
 export { compileExpression, compileTemplate } from './compile.ts';
 export { evaluateExpression, renderTemplate } from './render.ts';
 export { HELPERS } from './helpers/index.ts';
+export { TokenSeed } from './tokens.ts';
 export { ANY_ITEM, ANY_VALUE, formatPath } from './paths.ts';
 export type {
   CompileResult,

@@ -38,18 +38,23 @@ export function soleToken(state: RenderState, text: string): number | undefined 
  * string or a key: that fails with `template.splice-value` at the `{{expr}}`, reported under `path`.
  */
 export function spliceText(state: RenderState, text: string, path: string, inKey = false): string {
-  return text.replace(tokenPattern(state.marker), (_token, n: string) => {
-    const { value, pos, text: expr } = emission(state, Number(n));
-    const inserted = textOf(value);
-    if (inserted !== undefined) return inserted;
-    const what = describe(value);
-    const message = inKey
-      ? `${expr} is ${what} and cannot be (part of) a key`
-      : what === 'null'
-        ? `${expr} is null and cannot be part of a string`
-        : `${expr} is ${what} and cannot be part of a string: write it as the whole, unquoted value`;
-    throw new TemplateFailure(problemAt(state.program.origin, 'template.splice-value', message, pos, path));
-  });
+  return text.replace(tokenPattern(state.marker), (_token, n: string) =>
+    insertedText(state, Number(n), () => path, inKey),
+  );
+}
+
+/** Emission `n` as text (see `spliceText`); `path` is only asked for when it fails. */
+export function insertedText(state: RenderState, n: number, path: () => string, inKey: boolean): string {
+  const { value, pos, text: expr } = emission(state, n);
+  const inserted = textOf(value);
+  if (inserted !== undefined) return inserted;
+  const what = describe(value);
+  const message = inKey
+    ? `${expr} is ${what} and cannot be (part of) a key`
+    : what === 'null'
+      ? `${expr} is null and cannot be part of a string`
+      : `${expr} is ${what} and cannot be part of a string: write it as the whole, unquoted value`;
+  throw new TemplateFailure(problemAt(state.program.origin, 'template.splice-value', message, pos, path()));
 }
 
 /** Error messages must show `{{expr}}`, never a token. */

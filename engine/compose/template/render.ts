@@ -7,7 +7,7 @@ import type { RenderState } from './runtime.ts';
 import type { RenderedText } from './source-map.ts';
 import { unmark } from './source-map.ts';
 import { spliceDocuments } from './splice.ts';
-import { MAX_ATTEMPTS, chooseMarker, countOccurrences, fingerprint } from './tokens.ts';
+import { MAX_ATTEMPTS, TokenSeed, countOccurrences } from './tokens.ts';
 import type {
   CompiledTemplate,
   EvaluateOutcome,
@@ -37,10 +37,12 @@ function failure(program: TemplateProgram, err: unknown): Failure {
 function run(
   program: TemplateProgram,
   context: unknown,
+  seed: TokenSeed | undefined,
 ): { rendered: RenderedText; state: RenderState } | Failure {
-  const print = fingerprint(program.source, context);
+  const tokens =
+    seed !== undefined && seed.context === context ? seed : new TokenSeed(context, program.source);
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const marker = chooseMarker(program.source, print, attempt);
+    const marker = tokens.marker(program.source, attempt);
     let raw: string;
     let state: RenderState;
     try {
@@ -61,9 +63,15 @@ function run(
 /**
  * Renders a template into YAML documents (empty documents dropped). A missing `resources.*` value gives
  * `pending`; anything else that goes wrong gives a problem with the template's file, line and column.
+ * `seed`: a `TokenSeed` of this same `context`, shared by every template rendered with it (hashes the
+ * context once); one made for another context is ignored.
  */
-export function renderTemplate(t: CompiledTemplate, context: TemplateContext): RenderOutcome {
-  const result = run(t.program, context);
+export function renderTemplate(
+  t: CompiledTemplate,
+  context: TemplateContext,
+  seed?: TokenSeed,
+): RenderOutcome {
+  const result = run(t.program, context, seed);
   if ('ok' in result) return result;
   try {
     return spliceDocuments(result.rendered, result.state);
@@ -74,10 +82,14 @@ export function renderTemplate(t: CompiledTemplate, context: TemplateContext): R
 
 /**
  * Evaluates an expression: a source that is exactly one `{{expr}}` gives the value with its type,
- * anything else the rendered text.
+ * anything else the rendered text. `seed` as for `renderTemplate`.
  */
-export function evaluateExpression(t: CompiledTemplate, context: TemplateContext): EvaluateOutcome {
-  const result = run(t.program, context);
+export function evaluateExpression(
+  t: CompiledTemplate,
+  context: TemplateContext,
+  seed?: TokenSeed,
+): EvaluateOutcome {
+  const result = run(t.program, context, seed);
   if ('ok' in result) return result;
   try {
     if (t.program.single && result.state.emitted.length === 1) {

@@ -35,29 +35,22 @@ export interface RenderedText {
   position(offset: number): FilePos;
 }
 
+/**
+ * Cuts the marks out of `raw`. The map back to the template is only built when a position is asked for
+ * (a problem is reported): a render that succeeds never pays for it.
+ */
 export function unmark(
   raw: string,
   program: TemplateProgram,
   marker: string,
   emissionPos: (n: number) => FilePos | undefined,
 ): RenderedText {
-  const anchors: Anchor[] = [];
-  let text = '';
-  let last = 0;
-  for (const match of raw.matchAll(MARK)) {
-    text += raw.slice(last, match.index);
-    anchors.push({ at: text.length, content: Number(match[1]), emission: -1, end: text.length });
-    last = match.index + match[0].length;
-  }
-  text += raw.slice(last);
-  for (const match of text.matchAll(tokenPattern(marker))) {
-    const at = match.index;
-    anchors.push({ at, content: -1, emission: Number(match[1]), end: at + match[0].length });
-  }
-  anchors.sort((a, b) => a.at - b.at || b.content - a.content);
+  const text = raw.replace(MARK, '');
+  let anchors: Anchor[] | undefined;
   const start = program.origin.toFile({ line: 1, column: 0 });
 
   const position = (offset: number): FilePos => {
+    anchors ??= anchorsOf(raw, text, marker);
     let lo = 0;
     let hi = anchors.length - 1;
     let found: Anchor | undefined;
@@ -78,4 +71,21 @@ export function unmark(
     return program.origin.toFile(advance(origin, text.slice(found.at, offset)));
   };
   return { text, position };
+}
+
+/** Where each content statement and each token landed in `text` (`raw` without its marks), sorted. */
+function anchorsOf(raw: string, text: string, marker: string): Anchor[] {
+  const anchors: Anchor[] = [];
+  let removed = 0;
+  for (const match of raw.matchAll(MARK)) {
+    const at = match.index - removed;
+    anchors.push({ at, content: Number(match[1]), emission: -1, end: at });
+    removed += match[0].length;
+  }
+  for (const match of text.matchAll(tokenPattern(marker))) {
+    const at = match.index;
+    anchors.push({ at, content: -1, emission: Number(match[1]), end: at + match[0].length });
+  }
+  anchors.sort((a, b) => a.at - b.at || b.content - a.content);
+  return anchors;
 }

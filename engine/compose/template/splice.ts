@@ -6,6 +6,9 @@ import { defineKey, describe, isMap as isPlainMap, textOf } from './helpers/valu
 import { formatPath } from './paths.ts';
 import { emission, soleToken, spliceText, untokenize, wholeValue } from './put-back.ts';
 import type { RenderState } from './runtime.ts';
+import { instantiate, planDocuments } from './plan.ts';
+import type { DocumentPlan } from './plan.ts';
+import type { TemplateProgram } from './program.ts';
 import { tokenPattern } from './tokens.ts';
 import type { RenderedText } from './source-map.ts';
 
@@ -142,13 +145,52 @@ class Builder {
   }
 }
 
+/** Put-back plans per program, by rendered text with the marker cut out; `null`: no plan (use `Builder`). */
+const PLANS = new WeakMap<TemplateProgram, Map<string, DocumentPlan[] | null>>();
+/** Distinct texts remembered per template (different control flow); the least recently used goes first. */
+const MAX_PLANS = 32;
+
+/**
+ * Builds the documents of a rendered text. The YAML is parsed once per template and control flow (see
+ * `plan.ts`); a text that has no plan is parsed and built by `Builder` every time.
+ */
 export function spliceDocuments(
+  rendered: RenderedText,
+  state: RenderState,
+): { ok: true; documents: Record<string, unknown>[] } {
+  let plans = PLANS.get(state.program);
+  if (!plans) {
+    plans = new Map();
+    PLANS.set(state.program, plans);
+  }
+  const key = rendered.text.replaceAll(state.marker, '\u0000');
+  const known = plans.get(key);
+  if (known !== undefined) {
+    plans.delete(key);
+    plans.set(key, known);
+    if (known) return { ok: true, documents: instantiate(known, state, rendered) };
+    return buildDocuments(parse(rendered), rendered, state);
+  }
+  const parsed = parse(rendered);
+  const plan = planDocuments(parsed, state.marker, rendered.text) ?? null;
+  if (plans.size >= MAX_PLANS) plans.delete(plans.keys().next().value as string);
+  plans.set(key, plan);
+  if (plan) return { ok: true, documents: instantiate(plan, state, rendered) };
+  return buildDocuments(parsed, rendered, state);
+}
+
+function parse(rendered: RenderedText): Document.Parsed[] {
+  return parseAllDocuments(rendered.text, { prettyErrors: false });
+}
+
+/** Parses and builds with `Builder`: every problem, structural or not, in document order. */
+function buildDocuments(
+  parsed: readonly Document.Parsed[],
   rendered: RenderedText,
   state: RenderState,
 ): { ok: true; documents: Record<string, unknown>[] } {
   const origin = state.program.origin;
   const documents: Record<string, unknown>[] = [];
-  const parsed = parseAllDocuments(rendered.text, { prettyErrors: false });
   parsed.forEach((doc, index) => {
     const error = doc.errors[0];
     if (error) {

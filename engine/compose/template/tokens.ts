@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type { Hash } from 'node:crypto';
 
 /*
  * Placeholder tokens.
@@ -9,10 +8,12 @@ import type { Hash } from 'node:crypto';
  * token. Tokens are plain alphanumerics: they survive plain, quoted, block and folded scalars and keys
  * unchanged and never look like a number, boolean or null.
  *
- * The marker is derived, not random: the first 12 hex digits of sha256(source, every string and number of
- * the render context, attempt). So render stays pure and deterministic, yet nobody can predict the marker
- * without fixing the whole input first, and planting it in a claim would need a hash pre-image (the
- * claim is part of what is hashed). Two checks make collisions impossible rather than unlikely:
+ * The marker is derived, not random: the first 12 hex digits of sha256(every string and number of the
+ * render context, attempt; plus the source for a template rendered without a `TokenSeed`). So render stays
+ * pure and deterministic, yet nobody can predict the marker without fixing the whole input first, and
+ * planting it in a claim would need a hash pre-image (the claim is part of what is hashed). The context is
+ * hashed once per render context (`TokenSeed`), not once per template. Two checks make collisions
+ * impossible rather than unlikely:
  * - the marker must not occur in the template source (else the next attempt is taken), and
  * - after rendering, the rendered text must contain the marker exactly once per emission; anything
  *   else (e.g. template fragments that happen to join into the marker) re-renders with the next attempt.
@@ -22,42 +23,74 @@ import type { Hash } from 'node:crypto';
 
 export const MAX_ATTEMPTS = 4;
 
-function feed(hash: Hash, value: unknown, seen: Set<object>): void {
-  if (typeof value === 'string') {
-    hash.update(`s${value.length}:`).update(value, 'utf8');
-  } else if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {
-    hash.update(`p${String(value)};`);
-  } else if (value === null || value === undefined) {
-    hash.update('0');
-  } else if (typeof value === 'object') {
-    if (seen.has(value)) return;
-    seen.add(value);
-    if (Array.isArray(value)) {
-      hash.update(`[${value.length}`);
-      for (const item of value) feed(hash, item, seen);
-    } else {
-      const record = value as Record<string, unknown>;
-      hash.update('{');
-      for (const key of Object.keys(record)) {
-        feed(hash, key, seen);
-        feed(hash, record[key], seen);
-      }
+/**
+ * An injective text encoding of every string and number of `value` (length-prefixed strings), built as
+ * one string so the hash is fed once: one `update` per render instead of one per value.
+ */
+function encode(value: unknown, seen: Set<object>): string {
+  if (typeof value === 'string') return `s${value.length}:${value}`;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+    return `p${String(value)};`;
+  if (value === null || value === undefined) return '0';
+  if (typeof value !== 'object' || seen.has(value)) return '';
+  seen.add(value);
+  let out: string;
+  if (Array.isArray(value)) {
+    out = `[${value.length}`;
+    for (const item of value) out += encode(item, seen);
+  } else {
+    const record = value as Record<string, unknown>;
+    out = '{';
+    for (const key of Object.keys(record)) out += `s${key.length}:${key}${encode(record[key], seen)}`;
+  }
+  return out;
+}
+
+/** Fingerprint of a render's input (template source and context); reused for every attempt. */
+export function fingerprint(source: string, context: unknown): string {
+  return createHash('sha256')
+    .update(`kubify-template-tokens\0s${source.length}:${source}${encode(context, new Set())}`, 'utf8')
+    .digest('hex');
+}
+
+/**
+ * The fingerprint of one render context, computed once and shared by every template and expression
+ * rendered with that same context (e.g. all of one `render()` call): hashing the context is the costly
+ * part, and it does not depend on the template. Markers still differ per attempt and skip markers that
+ * occur in each template's source, so every guarantee above holds per template.
+ */
+export class TokenSeed {
+  readonly print: string;
+  /** The first candidate marker per attempt (what `chooseMarker` tries first). */
+  private readonly first: (string | undefined)[] = [];
+
+  /** `source`: only for a seed used by a single template (hashed too, as `fingerprint` does). */
+  constructor(
+    readonly context: unknown,
+    source = '',
+  ) {
+    this.print = fingerprint(source, context);
+  }
+
+  /** Same as `chooseMarker(source, this.print, attempt)`, without re-hashing the common case. */
+  marker(source: string, attempt: number): string {
+    let marker = this.first[attempt];
+    if (marker === undefined) {
+      marker = candidate(this.print, attempt, 0);
+      this.first[attempt] = marker;
     }
+    return source.includes(marker) ? chooseMarker(source, this.print, attempt) : marker;
   }
 }
 
-/** Fingerprint of a render's input; computed once per render, reused for every attempt. */
-export function fingerprint(source: string, context: unknown): string {
-  const hash = createHash('sha256').update('kubify-template-tokens\0').update(source, 'utf8');
-  feed(hash, context, new Set());
-  return hash.digest('hex');
+function candidate(print: string, attempt: number, salt: number): string {
+  return `K${createHash('sha256').update(`${print}:${attempt}:${salt}`).digest('hex').slice(0, 12)}`;
 }
 
 /** The marker for `attempt`, skipping markers that occur in the template source. */
 export function chooseMarker(source: string, print: string, attempt: number): string {
   for (let salt = 0; ; salt++) {
-    const hex = createHash('sha256').update(`${print}:${attempt}:${salt}`).digest('hex').slice(0, 12);
-    const marker = `K${hex}`;
+    const marker = candidate(print, attempt, salt);
     if (!source.includes(marker)) return marker;
   }
 }

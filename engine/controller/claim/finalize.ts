@@ -11,6 +11,8 @@ export interface FinalizeOutcome {
   /** What is still being waited for, for the claim's status. */
   waitingFor: string[];
   errors: string[];
+  /** Objects a delete call was issued for in this pass. */
+  deleted: ObjectRef[];
 }
 
 interface Child {
@@ -39,6 +41,7 @@ export async function finalizeChildren(
   if (unknown.length) levels.push(unknown);
   for (const level of compiled?.graph.deletionLevels ?? []) levels.push([...level]);
   const errors: string[] = [];
+  const deleted: ObjectRef[] = [];
   for (const level of levels) {
     const ids = new Set(level);
     const targets = all.filter((c) => ids.has(c.id) && !c.orphan);
@@ -55,6 +58,7 @@ export async function finalizeChildren(
           c.uid ? { uid: c.uid, propagationPolicy: 'Background' } : {},
         );
         deps.metrics?.writes.inc({ verb: 'delete', kind: c.ref.kind });
+        if (result.outcome !== 'notFound') deleted.push(c.ref);
         if (result.outcome === 'terminating') remaining.push(`${c.id} (${c.ref.kind} ${c.ref.name})`);
       } catch (err) {
         errors.push(
@@ -63,9 +67,9 @@ export async function finalizeChildren(
         remaining.push(`${c.id} (${c.ref.kind} ${c.ref.name})`);
       }
     });
-    if (remaining.length) return { done: false, waitingFor: remaining.sort(), errors };
+    if (remaining.length) return { done: false, waitingFor: remaining.sort(), errors, deleted };
   }
-  return { done: true, waitingFor: [], errors };
+  return { done: true, waitingFor: [], errors, deleted };
 }
 
 function collect(

@@ -60,15 +60,19 @@ export function pruneTargets(
   );
 }
 
-/** Deletes (or, for `Orphan`, forgets) prune targets. Returns errors by resource id. */
-export async function prune(deps: ClaimDeps, targets: readonly PruneTarget[]): Promise<Map<string, string>> {
+/** Deletes (or, for `Orphan`, forgets) prune targets. Returns what was deleted and errors by resource id. */
+export async function prune(
+  deps: ClaimDeps,
+  targets: readonly PruneTarget[],
+): Promise<{ deleted: PruneTarget[]; errors: Map<string, string> }> {
   const errors = new Map<string, string>();
+  const deleted: PruneTarget[] = [];
   await bounded(targets, deps.applyConcurrency, async (t) => {
     if (t.orphan) return;
     try {
       await deps.client.delete(t.ref, t.uid ? { uid: t.uid } : {});
       deps.metrics?.writes.inc({ verb: 'delete', kind: t.ref.kind });
-      deps.logger.info('pruned', { id: t.id, kind: t.ref.kind, name: t.ref.name });
+      deleted.push(t);
     } catch (err) {
       errors.set(
         t.id,
@@ -76,5 +80,5 @@ export async function prune(deps: ClaimDeps, targets: readonly PruneTarget[]): P
       );
     }
   });
-  return errors;
+  return { deleted, errors };
 }

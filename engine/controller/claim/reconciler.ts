@@ -45,11 +45,17 @@ const ready = (status: 'True' | 'False', reason: string, message: string): Condi
  * status only when it changed. Throws on errors worth retrying (the caller backs off).
  */
 export class ClaimReconciler {
+  /** Per claim key: the inputs of its last successful reconcile (see inputsFingerprint). */
+  private readonly converged = new Map<string, string>();
+
   constructor(private readonly deps: ClaimDeps) {}
 
   async reconcile(key: string): Promise<ReconcileResult> {
     const claim = this.deps.claims.get(key);
-    if (!claim) return {};
+    if (!claim) {
+      this.converged.delete(key);
+      return {};
+    }
     const log = this.deps.logger.with({ namespace: claim.metadata.namespace, name: claim.metadata.name });
     if (claim.metadata.annotations?.[PAUSE_ANNOTATION] === 'true') {
       await this.writeStatus(claim, {
@@ -64,9 +70,10 @@ export class ClaimReconciler {
     }
     if (claim.metadata.deletionTimestamp) return this.finalize(key, claim);
     if (!claim.metadata.finalizers?.includes(FINALIZER)) await this.addFinalizer(claim);
-    let outcome: Outcome;
+    let outcome: Outcome | 'unchanged';
     try {
       outcome = await this.sync(key, claim);
+      if (outcome === 'unchanged') return {};
     } catch (err) {
       const failed =
         err instanceof ReconcileError
@@ -85,7 +92,7 @@ export class ClaimReconciler {
     return outcome.result;
   }
 
-  private async sync(key: string, claim: KubeObject): Promise<Outcome> {
+  private async sync(key: string, claim: KubeObject): Promise<Outcome | 'unchanged'> {
     const lookup = this.deps.composition(claim);
     if (!lookup.ok) {
       return { synced: synced('False', lookup.reason, lookup.message), result: {} };
@@ -105,6 +112,10 @@ export class ClaimReconciler {
       };
     }
     const children = this.deps.childrenOf(key);
+    // Nothing render reads has changed since a successful reconcile: skip render and writes alike.
+    const before = inputsFingerprint(claim, revision, children);
+    if (this.converged.get(key) === before) return 'unchanged';
+    this.converged.delete(key);
     const rendered = await this.renderAndApply(claim, compiled, revision, children);
     if ('fatal' in rendered) {
       this.deps.events.event(claim, 'Warning', 'RenderFailed', rendered.fatal);
@@ -112,13 +123,15 @@ export class ClaimReconciler {
     }
     const { result, applied } = rendered;
     const inventory = (claim.status as { resources?: ResourceStatus[] } | undefined)?.resources ?? [];
-    const pruneErrors = await prune(
+    const pruned = await prune(
       this.deps,
       pruneTargets(result, children, inventory, (v, k) => this.deps.watches(v, k)),
     );
-    const errors = new Map([...applied.errors, ...pruneErrors]);
-    if (applied.applied > 0)
-      this.deps.events.event(claim, 'Normal', 'Applied', `applied ${applied.applied} object(s)`);
+    const errors = new Map([...applied.errors, ...pruned.errors]);
+    this.recordChanges(claim, revision, [
+      ...[...applied.objects.values()].map((o) => ({ action: 'Apply' as const, target: o })),
+      ...pruned.deleted.map((t) => ({ action: 'Prune' as const, target: t.ref })),
+    ]);
     if (applied.missingApis.length) {
       const message = `composed API not served: ${applied.missingApis.join(', ')}`;
       return {
@@ -142,6 +155,7 @@ export class ClaimReconciler {
     const pending = result.pending.length
       ? `; waiting: ${result.pending.map((p) => p.message).join('; ')}`
       : '';
+    this.converged.set(key, inputsFingerprint(claim, revision, children, applied.objects));
     return {
       synced: synced('True', 'ReconcileSuccess', `${result.desired.length} object(s) in sync${pending}`),
       render: result,
@@ -194,6 +208,52 @@ export class ClaimReconciler {
     }
   }
 
+  /**
+   * Audits what a reconcile changed: one log line per object, and one Event on the claim summing it up
+   * (an Event per object would double the writes a new claim costs).
+   */
+  private recordChanges(
+    claim: KubeObject,
+    revision: number | undefined,
+    changes: readonly { action: 'Apply' | 'Prune' | 'Delete'; target: ObjectRef | KubeObject }[],
+  ): void {
+    if (changes.length === 0) return;
+    const target = (t: ObjectRef | KubeObject): ObjectRef =>
+      'metadata' in t
+        ? {
+            apiVersion: t.apiVersion,
+            kind: t.kind,
+            name: t.metadata.name ?? '',
+            ...(t.metadata.namespace ? { namespace: t.metadata.namespace } : {}),
+          }
+        : t;
+    const audit = this.deps.audit;
+    for (const c of changes) {
+      audit?.record({
+        action: c.action,
+        target: target(c.target),
+        claim,
+        ...(revision !== undefined ? { revision } : {}),
+        event: false,
+      });
+    }
+    const summary = changes
+      .map((c) => `${c.action.toLowerCase()} ${target(c.target).kind}/${target(c.target).name}`)
+      .join(', ');
+    const action = changes[0]!.action;
+    if (audit) {
+      audit.record({
+        action,
+        target: this.ref(claim),
+        claim,
+        ...(revision !== undefined ? { revision } : {}),
+        message: summary,
+      });
+    } else {
+      this.deps.events.event(claim, 'Normal', 'Applied', summary);
+    }
+  }
+
   /** Each required API that is not served, with what is being done about it. */
   private async missingRequirements(requires: readonly Requirement[]): Promise<string[]> {
     const missing: string[] = [];
@@ -221,6 +281,11 @@ export class ClaimReconciler {
       lookup.ok ? lookup.compiled : undefined,
       this.deps.childrenOf(key),
       inventory,
+    );
+    this.recordChanges(
+      claim,
+      lookup.ok ? lookup.revision : undefined,
+      outcome.deleted.map((target) => ({ action: 'Delete' as const, target })),
     );
     if (!outcome.done) {
       const message = `deleting: waiting for ${outcome.waitingFor.join(', ')}${outcome.errors.length ? `; errors: ${outcome.errors.join('; ')}` : ''}`;
@@ -325,4 +390,30 @@ export class ReconcileError extends Error {
   ) {
     super(message);
   }
+}
+
+/**
+ * Everything a reconcile's outcome depends on besides the composition revision: the claim's generation,
+ * labels and annotations (its status is kubify's own output), and each child's resourceVersion — with
+ * what this reconcile just applied in place of the cached copies.
+ */
+function inputsFingerprint(
+  claim: KubeObject,
+  revision: number,
+  children: readonly KubeObject[],
+  applied: ReadonlyMap<string, KubeObject> = new Map(),
+): string {
+  const versions = new Map(
+    children.map((c) => [c.metadata.uid ?? c.metadata.name, c.metadata.resourceVersion]),
+  );
+  for (const obj of applied.values())
+    versions.set(obj.metadata.uid ?? obj.metadata.name, obj.metadata.resourceVersion);
+  const meta = claim.metadata;
+  return JSON.stringify([
+    revision,
+    meta.generation,
+    meta.labels,
+    meta.annotations,
+    [...versions].sort(([a], [b]) => String(a).localeCompare(String(b))),
+  ]);
 }

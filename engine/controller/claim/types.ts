@@ -5,6 +5,7 @@ import type { Logger } from '../logger.ts';
 import type { ControllerMetrics } from '../metrics.ts';
 import type { LastApplied } from './drift.ts';
 import type { InstallerOptions } from './installers.ts';
+import type { AuditLog } from '../audit.ts';
 
 /** The claim API a claim controller serves. */
 export interface ClaimKind {
@@ -52,6 +53,8 @@ export interface ClaimDeps {
   lastApplied: Map<string, LastApplied>;
   /** Creates installer claims for missing APIs (`requires[].installedBy`); absent: auto-install is off. */
   installers?: InstallerOptions;
+  /** Records every change (a log line each) and one audit Event per reconcile that changed something. */
+  audit?: AuditLog;
   /** Max concurrent writes for one claim's independent resources. */
   applyConcurrency: number;
 }

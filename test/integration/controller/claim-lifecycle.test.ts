@@ -166,7 +166,7 @@ describe('operator: claim lifecycle', function () {
     );
   });
 
-  it('records events on the claim for what it did and for condition transitions', async () => {
+  it('audits each change as a log line and an Event on the claim, and records condition transitions', async () => {
     await client.apply(widget(group, ns, 'w6'));
     await eventually(
       'claim Ready',
@@ -179,8 +179,19 @@ describe('operator: claim lifecycle', function () {
         (e) => (e as { regarding?: { name?: string } }).regarding?.name === 'w6',
       );
       const found = mine.map((e) => (e as { reason?: string }).reason).sort();
-      return found.includes('Applied') && found.includes('Synced') ? found : undefined;
+      return found.includes('AuditApply') && found.includes('Synced') ? found : undefined;
     });
-    expect(reasons).to.include.members(['Applied', 'Synced']);
+    expect(reasons).to.include.members(['AuditApply', 'Synced']);
+    const lines = op.logs.filter(
+      (l) => (l.claim as { name?: string } | undefined)?.name === 'w6' && l.action === 'Apply',
+    );
+    expect(lines.map((l) => (l.target as { name: string }).name)).to.include('w6-config');
+    expect(lines[0]).to.include({
+      audit: true,
+      source: 'operator',
+      result: 'Success',
+      revision: 1,
+      actor: 'kubify-admin',
+    });
   });
 });

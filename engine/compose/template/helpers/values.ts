@@ -82,9 +82,14 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   return Number.isNaN(x) && Number.isNaN(y);
 }
 
-/** Sets an own property, even one named `__proto__`. */
+/** Sets an own property, even one named `__proto__` (or one `Object.prototype` has, frozen or not). */
 export function defineKey(target: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  if (key in Object.prototype) {
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  } else {
+    // A plain assignment creates the same own, enumerable, writable, configurable property, faster.
+    target[key] = value;
+  }
 }
 
 /** A deep copy of plain data (maps and lists), so rendered output never aliases the input. */
