@@ -6,6 +6,7 @@ import type { Problem } from '../api/problem.ts';
 import { readClaim } from './claim-input.ts';
 import type { CompiledComposition } from './compiled.ts';
 import { defaultNames } from './identity.ts';
+import { copyData } from './render-copy.ts';
 import { unknownOverrideIds } from './overrides.ts';
 import { isRecord } from './path.ts';
 import { projectStatus, summarize } from './project-status.ts';
@@ -29,7 +30,7 @@ export function render(input: RenderInput): RenderResult {
   const observed: Record<string, unknown> = {};
   for (const r of compiled.resources) {
     const value = input.observed?.[r.id];
-    if (value !== undefined) observed[r.id] = structuredClone(value);
+    if (value !== undefined) observed[r.id] = copyData(value);
   }
   const read = readClaim(input.claim, compiled, input.claimPositions);
   const results: Problem[] = [...read.problems];
@@ -102,7 +103,7 @@ function buildContext(
     claim: { apiVersion: claim.apiVersion, kind: claim.kind, metadata, spec: claim.spec },
     resources: observed,
     names,
-    programs: structuredClone(compiled.programs),
+    programs: copyData(compiled.programs),
     composition: { name: compiled.name, revision: revision ?? 0 },
   };
 }

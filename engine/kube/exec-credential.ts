@@ -141,7 +141,7 @@ export class ExecCredentialProvider {
         try {
           resolve(this.parse(Buffer.concat(out).toString('utf8')));
         } catch (e) {
-          reject(e);
+          reject(e instanceof Error ? e : new Error(String(e)));
         }
       });
     });

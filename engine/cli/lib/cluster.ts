@@ -30,9 +30,11 @@ export function withClusterOptions(command: Command, options: { allNamespaces?: 
 
 /** A client for the cluster the flags name; errors loading the kubeconfig become one-line CLI errors. */
 export function connect(io: CliIo, options: ClusterOptions): KubeClient {
-  const kubeconfig = options.kubeconfig ?? io.env.KUBECONFIG?.split(':')[0];
+  // Without --kubeconfig, $KUBECONFIG (every path in it, merged as kubectl does) or ~/.kube/config.
+  const kubeconfig = options.kubeconfig;
   try {
     const kubeConfig = loadKubeConfig({
+      env: io.env,
       ...(kubeconfig ? { kubeconfig: absolutePath(io, kubeconfig) } : {}),
       ...(options.context ? { context: options.context } : {}),
     });

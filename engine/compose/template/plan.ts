@@ -115,7 +115,8 @@ class Planner {
       }
       return { kind: 'text', parts: this.parts(value) };
     }
-    if (isSeq(node)) return { kind: 'seq', items: node.items.map((item) => this.plan(item as Node, viaAlias)) };
+    if (isSeq(node))
+      return { kind: 'seq', items: node.items.map((item) => this.plan(item as Node, viaAlias)) };
     if (isMap(node)) {
       const entries = node.items.map((pair): Entry => {
         const keyNode = pair.key as Node | null;
@@ -154,7 +155,7 @@ export function planDocuments(
   try {
     for (const doc of docs) {
       if (doc.errors.length > 0) return undefined;
-      const contents = doc.contents as Node | null;
+      const contents = doc.contents;
       plans.push({ root: new Planner(marker, text, doc).plan(contents), at: contents?.range?.[0] ?? 0 });
     }
   } catch (err) {
@@ -222,7 +223,13 @@ class Instance {
     const where = path.length > 0 ? formatPath(path) : 'the document';
     const message = `key ${JSON.stringify(key)} appears twice in ${where}`;
     const pos = this.rendered.position(at);
-    const problem = problemAt(this.state.program.origin, 'template.duplicate-key', message, pos, formatPath(path));
+    const problem = problemAt(
+      this.state.program.origin,
+      'template.duplicate-key',
+      message,
+      pos,
+      formatPath(path),
+    );
     throw new TemplateFailure(problem);
   }
 }

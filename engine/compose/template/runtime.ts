@@ -45,10 +45,19 @@ function siteAt<T>(sites: readonly T[], id: unknown): T {
   return site;
 }
 
-/** `(__kubify_get base id)`: reads `lookups[id].parts` below `base`. */
-function get(...args: unknown[]): unknown {
-  const { params, state } = split(args);
-  const [base, id] = params;
+/** The render state from a helper's trailing options object. */
+function stateOf(options: unknown): RenderState {
+  const state = (options as RuntimeOptions).data?.[STATE] as RenderState | undefined;
+  if (!state) throw new Error('kubify template helper called outside a render');
+  return state;
+}
+
+/**
+ * `(__kubify_get base id)`: reads `lookups[id].parts` below `base`. The rewrite always passes exactly
+ * two arguments (and `emit` below), so these take fixed parameters: no argument array per call.
+ */
+function get(base: unknown, id: unknown, options: unknown): unknown {
+  const state = stateOf(options);
   const site = siteAt(state.program.lookups, id);
   const read = readPath(base, site.parts);
   if ('value' in read) return read.value;
@@ -64,9 +73,8 @@ function get(...args: unknown[]): unknown {
 }
 
 /** `{{__kubify_emit id value}}`: records the value and renders its token instead. */
-function emit(...args: unknown[]): string {
-  const { params, state } = split(args);
-  const [id, value] = params;
+function emit(id: unknown, value: unknown, options: unknown): string {
+  const state = stateOf(options);
   const site = siteAt(state.program.emits, id);
   if (value === undefined) {
     const message = `${site.text} produced no value`;

@@ -24,8 +24,8 @@ import { createHash } from 'node:crypto';
 export const MAX_ATTEMPTS = 4;
 
 /**
- * An injective text encoding of every string and number of `value` (length-prefixed strings), built as
- * one string so the hash is fed once: one `update` per render instead of one per value.
+ * An injective text encoding of every string and number of `value` (length-prefixed strings), for
+ * values JSON cannot hold. Built as one string so the hash is fed once, not once per value.
  */
 function encode(value: unknown, seen: Set<object>): string {
   if (typeof value === 'string') return `s${value.length}:${value}`;
@@ -46,10 +46,21 @@ function encode(value: unknown, seen: Set<object>): string {
   return out;
 }
 
+/** The context as text for hashing: its JSON (native, fast), or `encode` when JSON cannot hold it. */
+function contextText(context: unknown): string {
+  try {
+    const json = JSON.stringify(context);
+    if (json !== undefined) return `j${json}`;
+  } catch {
+    // a cycle or a bigint
+  }
+  return `e${encode(context, new Set())}`;
+}
+
 /** Fingerprint of a render's input (template source and context); reused for every attempt. */
 export function fingerprint(source: string, context: unknown): string {
   return createHash('sha256')
-    .update(`kubify-template-tokens\0s${source.length}:${source}${encode(context, new Set())}`, 'utf8')
+    .update(`kubify-template-tokens\0s${source.length}:${source}${contextText(context)}`, 'utf8')
     .digest('hex');
 }
 

@@ -55,6 +55,22 @@ describe('operator: restarts and leader election', function () {
     return out;
   };
 
+  /** Waits until the operator has made no write for two seconds. */
+  const settled = async (op: TestOperator): Promise<void> => {
+    let last = -1;
+    await eventually(
+      'the operator to settle',
+      async () => {
+        const now = await writeCount(op.registry);
+        const quiet = now === last;
+        last = now;
+        await new Promise((r) => setTimeout(r, 2000));
+        return quiet && now === (await writeCount(op.registry)) ? true : undefined;
+      },
+      60_000,
+    );
+  };
+
   before(async () => {
     client = await adminClient();
     ns = await newNamespace('restart');
@@ -79,6 +95,8 @@ describe('operator: restarts and leader election', function () {
     await client.mapper.refresh();
     for (let i = 0; i < 5; i++) await client.apply(widget(group, ns, `r${i}`, { extra: i % 2 === 0 }));
     for (let i = 0; i < 5; i++) await readyClaim(`r${i}`);
+    // Claims other tests left in this control plane converge too before the restart.
+    await settled(first);
     await stop(first);
     const before = await versions();
     expect(Object.keys(before)).to.have.length(5 + 5 + 3);

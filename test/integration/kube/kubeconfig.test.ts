@@ -43,7 +43,7 @@ current-context: here
     });
     try {
       const list = await client.list({ apiVersion: 'v1', kind: 'Namespace' });
-      return list.items.map((n) => n.metadata.name);
+      return list.items.map((n) => n.metadata.name ?? '');
     } finally {
       client.close();
     }

@@ -41,12 +41,14 @@ describe('RestMapper (real API server)', () => {
   });
 
   it('reports NoMatch naming the apiVersion and kind', async () => {
-    const missingGroup = await client.mapper.mapping('ray.io/v1', 'RayService').then(
+    const missingGroup = await client.mapper.mapping('nowhere.test.kubify.io/v1', 'RayService').then(
       () => undefined,
       (e: unknown) => e,
     );
     expect(missingGroup).to.be.instanceOf(NoMatchError);
-    expect((missingGroup as NoMatchError).message).to.match(/^RayService ray\.io\/v1 is not installed/);
+    expect((missingGroup as NoMatchError).message).to.match(
+      /^RayService nowhere\.test\.kubify\.io\/v1 is not installed/,
+    );
     expect((missingGroup as NoMatchError).kind).to.equal('RayService');
     const missingKind = await client.mapper.mapping('apps/v1', 'Gizmo').then(
       () => undefined,
