@@ -128,15 +128,22 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
     const c = controller;
     starting = c.start().catch((err: unknown) => logger.error('controllers failed to start', { error: err }));
   };
+  // Stop first, then wait for a start-up still in progress: stopping releases the informers a start-up
+  // may be waiting on (one that can never sync, say for lack of an RBAC rule), so stop never hangs.
   const stopControllers = async (): Promise<void> => {
     artifacts?.programs.setLeading(false);
-    await starting;
-    await controller?.stop();
+    const c = controller;
     controller = undefined;
+    await c?.stop();
+    await starting;
   };
+  // Ready once the caches this replica needs are synced: the controllers' when it leads (or runs
+  // without leader election), the program artifacts' always. A standby replica is ready to serve them.
   const ready = {
-    name: 'controllers',
-    check: () => !options.leaderElect || elector?.isLeader() === false || Boolean(controller?.hasSynced()),
+    name: 'caches',
+    check: () =>
+      (artifacts ? artifacts.programs.hasSynced() : true) &&
+      (options.leaderElect && elector?.isLeader() !== true ? true : Boolean(controller?.hasSynced())),
   };
   const endpoints = await Promise.all([
     options.metricsBindAddress ? serveEndpoints(options.metricsBindAddress, registry, [ready]) : undefined,

@@ -29,6 +29,8 @@ export function withDesiredHash(object: Record<string, unknown>): {
  * (a list kubify sets is kubify's). Extra fields in `observed` (defaults, status, other managers) are fine.
  */
 export function isSubset(desired: unknown, observed: unknown): boolean {
+  // The API server drops empty lists and maps (omitempty) and nulls: absent is what they become.
+  if (observed === undefined && isEmptyValue(desired)) return true;
   if (isRecord(desired)) {
     if (!isRecord(observed)) return false;
     return Object.keys(desired).every((k) => isSubset(desired[k], observed[k]));
@@ -41,6 +43,10 @@ export function isSubset(desired: unknown, observed: unknown): boolean {
     );
   }
   return desired === observed;
+}
+
+function isEmptyValue(v: unknown): boolean {
+  return v === null || (Array.isArray(v) && v.length === 0) || (isRecord(v) && Object.keys(v).length === 0);
 }
 
 export interface LastApplied {

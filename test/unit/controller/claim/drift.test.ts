@@ -66,6 +66,13 @@ describe('drift', () => {
     expect(isSubset({ a: { b: 1 } }, { a: 'x' })).to.equal(false);
   });
 
+  it('isSubset takes empty lists, empty maps and nulls the server dropped as present', () => {
+    expect(isSubset({ spec: { ingress: [], selector: {}, x: null, y: 1 } }, { spec: { y: 1 } })).to.equal(
+      true,
+    );
+    expect(isSubset({ spec: { ingress: [{ from: [] }] } }, { spec: {} })).to.equal(false);
+  });
+
   it("asStored writes a Secret's stringData into base64 data", () => {
     const secret = { apiVersion: 'v1', kind: 'Secret', data: { x: 'eA==' }, stringData: { y: 'ü' } };
     expect(asStored(secret)).to.deep.equal({
