@@ -120,7 +120,7 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
       audit,
       metrics,
       logger,
-      workers: options.workers ?? 4,
+      workers: options.workers ?? 16,
       resyncMs: options.resyncMs ?? 10 * 60_000,
       ...(options.autoInstall === false ? {} : { autoInstall: { namespace: options.namespace } }),
     });

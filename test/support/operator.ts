@@ -106,17 +106,7 @@ export async function installPack(client: KubeClient, dir: string): Promise<stri
   if (!result.object) throw new Error(`pack ${dir} does not compile: ${JSON.stringify(result.problems)}`);
   await client.apply(result.object as unknown as KubeObject);
   const name = result.object.metadata.name;
-  await eventually(
-    `Composition ${name} to be Ready`,
-    async () => {
-      const c = await client.get({ apiVersion: 'kubify.io/v1alpha1', kind: 'Composition', name });
-      const ready = (
-        c.status as { conditions?: { type: string; status: string }[] } | undefined
-      )?.conditions?.find((x) => x.type === 'Ready');
-      return ready?.status === 'True' || undefined;
-    },
-    60_000,
-  );
+  await compositionReady(client, name);
   return name;
 }
 
@@ -132,4 +122,27 @@ export async function applyFile(client: KubeClient, file: string): Promise<KubeO
     else await client.apply(o);
   }
   return objects;
+}
+
+/** Waits until a Composition is Ready for its current generation (and, if given, at `revision`). */
+export function compositionReady(client: KubeClient, name: string, revision?: number): Promise<KubeObject> {
+  return eventually(
+    `Composition ${name} Ready${revision ? ` at revision ${revision}` : ''}`,
+    async () => {
+      const c = await client.get({ apiVersion: 'kubify.io/v1alpha1', kind: 'Composition', name });
+      const status = c.status as
+        | {
+            latestRevision?: number;
+            observedGeneration?: number;
+            conditions?: { type: string; status: string }[];
+          }
+        | undefined;
+      const ready = status?.conditions?.find((x) => x.type === 'Ready')?.status === 'True';
+      const current = status?.observedGeneration === c.metadata.generation;
+      return ready && current && (revision === undefined || status?.latestRevision === revision)
+        ? c
+        : undefined;
+    },
+    60_000,
+  );
 }

@@ -31,7 +31,7 @@ export const OPERATOR_DEFAULTS = {
   healthProbeBindAddress: ':8081',
   artifactBindAddress: ':8090',
   leaseDuration: '15s',
-  workers: '4',
+  workers: '16',
   resyncPeriod: '10m',
   logLevel: 'info',
 } as const;

@@ -20,9 +20,11 @@ import type { Goal, ScenarioResult, Table } from '../report.ts';
 import { countsText, mib, ms, num, pool, sleep, total } from '../stats.ts';
 
 const NAMESPACE = 'bench';
-/** The operator's defaults: 4 workers per claim kind, up to 8 applies in flight per claim (5 here). */
-export const OPERATOR_WORKERS = 4;
-export const FLOOR_CONCURRENCY = OPERATOR_WORKERS * Math.min(8, OBJECTS_PER_CLAIM);
+/** The operator's defaults: 16 workers per claim kind, up to 8 applies in flight per claim (5 here). */
+export const OPERATOR_WORKERS = 16;
+/** Both clients have 16 sockets, so neither can have more requests in flight than that. */
+const SOCKETS = 16;
+export const FLOOR_CONCURRENCY = Math.min(SOCKETS, OPERATOR_WORKERS * Math.min(8, OBJECTS_PER_CLAIM));
 const CREATE_CONCURRENCY = 16;
 
 export interface KubifyRun {
@@ -229,7 +231,7 @@ export async function convergenceScenario(ctx: BenchContext): Promise<Omit<Scena
     tables: [table, breakdown],
     goals,
     notes: [
-      `floor: the same ${OBJECTS_PER_CLAIM} objects per claim, server-side applied by engine/kube's client, ${FLOOR_CONCURRENCY} in flight (operator: ${OPERATOR_WORKERS} workers x ${Math.min(8, OBJECTS_PER_CLAIM)} parallel applies per claim); both clients have 16 sockets`,
+      `floor: the same ${OBJECTS_PER_CLAIM} objects per claim, server-side applied by engine/kube's client, ${FLOOR_CONCURRENCY} in flight, as many as the operator's ${OPERATOR_WORKERS} workers x ${Math.min(8, OBJECTS_PER_CLAIM)} parallel applies per claim can have through the same 16 sockets`,
       `kubify's time includes creating the claims (${CREATE_CONCURRENCY} creates in flight) and the finalizer and status writes the floor does not make`,
       'ideal writes per claim: 1 finalizer patch + 5 applies + 1 status = 7',
     ],

@@ -61,23 +61,7 @@ export function conditionOf(obj: KubeObject | undefined, type: string): Cond | u
   return (obj?.status as { conditions?: Cond[] } | undefined)?.conditions?.find((c) => c.type === type);
 }
 
-export async function compositionReady(
-  client: KubeClient,
-  name: string,
-  revision?: number,
-): Promise<KubeObject> {
-  return eventually(
-    `Composition ${name} Ready${revision ? ` at revision ${revision}` : ''}`,
-    async () => {
-      const c = await client.get({ apiVersion: 'kubify.io/v1alpha1', kind: 'Composition', name });
-      const latest = (c.status as { latestRevision?: number } | undefined)?.latestRevision;
-      return conditionOf(c, 'Ready')?.status === 'True' && (revision === undefined || latest === revision)
-        ? c
-        : undefined;
-    },
-    60_000,
-  );
-}
+export { compositionReady } from '../../support/operator.ts';
 
 export async function claimReady(
   client: KubeClient,

@@ -29,7 +29,7 @@ describe('kubify operator flags', () => {
     const flags = { ...OPERATOR_DEFAULTS, metricsBindAddress: '0' };
     expect(operatorOptions(flags, { POD_NAMESPACE: 'ops' }).namespace).to.equal('ops');
     const options = operatorOptions(flags, {});
-    expect(options).to.include({ namespace: 'kubify-system', healthBindAddress: ':8081', workers: 4 });
+    expect(options).to.include({ namespace: 'kubify-system', healthBindAddress: ':8081', workers: 16 });
     expect(options).not.to.have.property('metricsBindAddress');
     expect(options).to.include({ resyncMs: 600_000, leaseDurationMs: 15_000, logLevel: 'info' });
   });

@@ -2,7 +2,12 @@ import { expect } from 'chai';
 import type { KubeClient, KubeObject } from '../../../engine/kube/index.ts';
 import { newNamespace } from '../../support/cluster.ts';
 import { eventually } from '../../support/http.ts';
-import { adminClient, startTestOperator, type TestOperator } from '../../support/operator.ts';
+import {
+  adminClient,
+  startTestOperator,
+  type TestOperator,
+  compositionReady,
+} from '../../support/operator.ts';
 import {
   condition,
   configResource,
@@ -30,18 +35,7 @@ describe('operator: claim lifecycle', function () {
     await client.apply(
       widgetComposition('lifecycle', group, [configResource, secondResource, extraResource]),
     );
-    await eventually(
-      'Composition lifecycle to be Ready',
-      async () => {
-        const c = await client.get({
-          apiVersion: 'kubify.io/v1alpha1',
-          kind: 'Composition',
-          name: 'lifecycle',
-        });
-        return condition(c, 'Ready')?.status === 'True' ? c : undefined;
-      },
-      60_000,
-    );
+    await compositionReady(client, 'lifecycle');
   });
   after(async () => {
     await op?.operator.stop();

@@ -2,7 +2,13 @@ import { expect } from 'chai';
 import type { KubeClient, KubeObject } from '../../../engine/kube/index.ts';
 import { newNamespace } from '../../support/cluster.ts';
 import { eventually } from '../../support/http.ts';
-import { adminClient, installCrd, startTestOperator, type TestOperator } from '../../support/operator.ts';
+import {
+  adminClient,
+  installCrd,
+  startTestOperator,
+  type TestOperator,
+  compositionReady,
+} from '../../support/operator.ts';
 import { condition, widget, widgetComposition, widgetRef } from './fixtures.ts';
 import { gadgetCrd } from './gadget-crd.ts';
 
@@ -36,14 +42,7 @@ describe('operator: dependencies and deletion', function () {
     await installCrd(client, gadgetCrd(gadgetGroup));
     op = await startTestOperator();
     await client.apply(widgetComposition('deps', group, resources));
-    await eventually(
-      'Composition deps to be Ready',
-      async () => {
-        const c = await client.get({ apiVersion: 'kubify.io/v1alpha1', kind: 'Composition', name: 'deps' });
-        return condition(c, 'Ready')?.status === 'True' || undefined;
-      },
-      60_000,
-    );
+    await compositionReady(client, 'deps');
     ns = await newNamespace('deps');
   });
   after(async () => {

@@ -8,6 +8,7 @@ import {
   writeBreakdown,
   writeCount,
   type TestOperator,
+  compositionReady,
 } from '../../support/operator.ts';
 import {
   condition,
@@ -83,15 +84,7 @@ describe('operator: restarts and leader election', function () {
   it('a restarted operator rewrites nothing, and a resync makes zero writes', async () => {
     const first = await start();
     await client.apply(widgetComposition('restart', group, [configResource, extraResource]));
-    await eventually(
-      'Composition restart Ready',
-      async () =>
-        condition(
-          await client.get({ apiVersion: 'kubify.io/v1alpha1', kind: 'Composition', name: 'restart' }),
-          'Ready',
-        )?.status === 'True' || undefined,
-      60_000,
-    );
+    await compositionReady(client, 'restart');
     await client.mapper.refresh();
     for (let i = 0; i < 5; i++) await client.apply(widget(group, ns, `r${i}`, { extra: i % 2 === 0 }));
     for (let i = 0; i < 5; i++) await readyClaim(`r${i}`);

@@ -56,10 +56,12 @@ describe('RestMapper (real API server)', () => {
     );
     expect((missingKind as NoMatchError).message).to.contain('serves apps/v1 but no kind Gizmo');
     // client calls surface the same error
-    const viaGet = await client.get({ apiVersion: 'nowhere.test.kubify.io/v1', kind: 'RayService', name: 'x' }).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
+    const viaGet = await client
+      .get({ apiVersion: 'nowhere.test.kubify.io/v1', kind: 'RayService', name: 'x' })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     expect(viaGet).to.be.instanceOf(NoMatchError);
   });
 
