@@ -115,7 +115,11 @@ export function recordOf(event: KubeObject): AuditRecord | undefined {
 export interface AuditLogOptions {
   /** Writes Events; absent: log lines only. */
   client?: KubeClient;
-  actor: string;
+  /**
+   * Who makes the changes. A function is called once, at the first record (the operator asks the API
+   * server who it is only when it first changes something, so an idle start-up makes no request).
+   */
+  actor: string | (() => Promise<string>);
   source: 'cli' | 'operator';
   /** Where the JSON lines go (the operator's stdout logger, a file, stderr). */
   write(line: string): void;
@@ -150,12 +154,33 @@ function targetOf(o: KubeObject | AuditTarget): AuditTarget {
  */
 export class AuditLog {
   private readonly pending = new Set<Promise<void>>();
+  private actor: Promise<string> | undefined;
   constructor(private readonly options: AuditLogOptions) {}
 
-  record(entry: AuditEntry): AuditRecord {
+  private resolveActor(): Promise<string> {
+    const actor = this.options.actor;
+    this.actor ??= typeof actor === 'string' ? Promise.resolve(actor) : actor();
+    return this.actor;
+  }
+
+  /** Records an entry: the JSON line and (unless `event: false`) the Event, in the background. */
+  record(entry: AuditEntry): void {
+    const time = (this.options.now?.() ?? new Date()).toISOString();
+    const done = this.resolveActor()
+      .then((actor) => this.write(entry, time, actor))
+      .catch((err: unknown) =>
+        this.options.write(
+          JSON.stringify({ audit: true, error: `recording audit entry failed: ${String(err)}` }),
+        ),
+      );
+    this.pending.add(done);
+    void done.finally(() => this.pending.delete(done));
+  }
+
+  private async write(entry: AuditEntry, time: string, actor: string): Promise<void> {
     const record: AuditRecord = {
-      time: (this.options.now?.() ?? new Date()).toISOString(),
-      actor: this.options.actor,
+      time,
+      actor,
       source: this.options.source,
       action: entry.action,
       target: entry.target,
@@ -166,19 +191,15 @@ export class AuditLog {
     };
     this.options.write(auditLine(record));
     const client = this.options.client;
-    if (client && entry.event !== false) {
-      const uid = 'metadata' in entry.claim ? entry.claim.metadata.uid : undefined;
-      const write = client.create(auditEvent(record, uid, this.options.instance ?? this.options.actor)).then(
-        () => undefined,
-        (err: unknown) =>
-          this.options.write(
-            JSON.stringify({ audit: true, error: `recording audit event failed: ${(err as Error).message}` }),
-          ),
+    if (!client || entry.event === false) return;
+    const uid = 'metadata' in entry.claim ? entry.claim.metadata.uid : undefined;
+    try {
+      await client.create(auditEvent(record, uid, this.options.instance ?? actor));
+    } catch (err) {
+      this.options.write(
+        JSON.stringify({ audit: true, error: `recording audit event failed: ${(err as Error).message}` }),
       );
-      this.pending.add(write);
-      void write.finally(() => this.pending.delete(write));
     }
-    return record;
   }
 
   async flush(): Promise<void> {

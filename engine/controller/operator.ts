@@ -85,7 +85,7 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
   };
   const audit = new AuditLog({
     client,
-    actor: (await whoAmI(client)) ?? identity,
+    actor: async () => (await whoAmI(client)) ?? identity,
     source: 'operator',
     instance: identity,
     write: options.auditWrite ?? ((line) => process.stdout.write(`${line}\n`)),
