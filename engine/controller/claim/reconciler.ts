@@ -349,17 +349,24 @@ export class ClaimReconciler {
         .replace(/\.\d{3}Z$/, 'Z'),
     });
     if (jsonEqual(status, previous)) return;
-    for (const type of ['Synced', 'Ready']) {
-      const before = getCondition(previous?.conditions as never, type);
-      const after = getCondition(status.conditions as never, type);
-      if (after && before?.status !== after.status) {
-        this.deps.events.event(
-          claim,
-          after.status === 'True' ? 'Normal' : 'Warning',
-          `${type}${after.status === 'True' ? '' : 'False'}`,
-          after.message,
-        );
-      }
+    // One Event per status change that moved a condition (a new claim going Synced and Ready at once is
+    // one Event, not two): the reason names the most telling transition, the note says both.
+    const changed = ['Ready', 'Synced']
+      .map((type) => ({
+        type,
+        before: getCondition(previous?.conditions as never, type),
+        after: getCondition(status.conditions as never, type),
+      }))
+      .filter((c) => c.after && c.before?.status !== c.after.status);
+    const first = changed[0]?.after;
+    if (first) {
+      const healthy = changed.every((c) => c.after?.status === 'True');
+      this.deps.events.event(
+        claim,
+        healthy ? 'Normal' : 'Warning',
+        `${changed[0]!.type}${first.status === 'True' ? '' : 'False'}`,
+        changed.map((c) => `${c.type}=${c.after!.status}: ${c.after!.message}`).join('; '),
+      );
     }
     const { apiVersion, kind, name, namespace } = this.ref(claim);
     await this.deps.client.applyStatus({
