@@ -88,6 +88,7 @@ export async function runDemo(io: CliIo, options: DemoOptions): Promise<number> 
   let client: KubeClient | undefined;
   let operator: Operator | undefined;
   const logs: string[] = [];
+  const audit: string[] = [];
   try {
     step(1, 'embedded control plane (kube-apiserver + etcd; built and cached on first use)');
     cp = await startControlPlane({ onProgress: indent });
@@ -109,6 +110,7 @@ export async function runDemo(io: CliIo, options: DemoOptions): Promise<number> 
       workers: 4,
       resyncMs: 0,
       logger: createLogger('info', (line) => void logs.push(line)),
+      auditWrite: (line) => void audit.push(line),
     });
     await poll('every Composition to be Ready', async () => {
       const list = await c.list({ apiVersion: 'kubify.io/v1alpha1', kind: 'Composition' });
@@ -157,7 +159,9 @@ export async function runDemo(io: CliIo, options: DemoOptions): Promise<number> 
       '\nReady=False is expected here: no KubeRay, Pulumi Kubernetes Operator or kube-controller-manager runs in\n' +
         'the embedded control plane, so nothing reports readiness; the tree shows what each claim waits for.',
     );
-    say(`\ndemo complete: ${synced.length} claims Synced in ${elapsed()}`);
+    say(
+      `\ndemo complete: ${synced.length} claims Synced in ${elapsed()}; the operator audited ${audit.length} changes`,
+    );
     return 0;
   } catch (error) {
     say(`\ndemo failed after ${elapsed()}: ${error instanceof Error ? error.message : String(error)}`);
