@@ -47,6 +47,10 @@ export const operatorCommand: CommandFactory = (ctx) =>
       'how long a leader holds the Lease without renewing it',
       D.leaseDuration,
     )
+    .option(
+      '--auto-install [bool]',
+      'create the installer claim (requires[].installedBy) when a required upstream API is missing; --auto-install=false to install operators yourself',
+    )
     .option('--workers <n>', 'concurrent reconciles per claim kind', D.workers)
     .option(
       '--resync-period <duration>',

@@ -16,6 +16,8 @@ export interface OperatorFlags {
   artifactBindAddress: string;
   artifactAdvertiseUrl?: string;
   leaderElect?: boolean;
+  /** commander's negatable `--no-auto-install` / `--auto-install=false`. */
+  autoInstall?: boolean | string;
   leaseDuration: string;
   workers: string;
   resyncPeriod: string;
@@ -92,11 +94,18 @@ export function operatorOptions(
     ...(artifacts ? { artifactBindAddress: artifacts } : {}),
     ...(flags.artifactAdvertiseUrl ? { artifactAdvertiseUrl: flags.artifactAdvertiseUrl } : {}),
     leaderElect: flags.leaderElect === true,
+    autoInstall: parseBool('--auto-install', flags.autoInstall),
     leaseDurationMs,
     workers: parseWorkers(flags.workers),
     resyncMs: parseDuration('--resync-period', flags.resyncPeriod),
     logLevel: parseLogLevel(flags.logLevel),
   };
+}
+
+function parseBool(flag: string, value: boolean | string | undefined): boolean {
+  if (value === undefined || value === true || value === 'true') return true;
+  if (value === false || value === 'false') return false;
+  throw new UsageError(`${flag}: "${String(value)}" is not true or false`);
 }
 
 /** Resolves on the first SIGTERM or SIGINT; a second one exits at once. */

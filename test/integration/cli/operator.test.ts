@@ -34,6 +34,14 @@ describe('kubify operator flags', () => {
     expect(options).to.include({ resyncMs: 600_000, leaseDurationMs: 15_000, logLevel: 'info' });
   });
 
+  it('auto-installs missing upstream APIs unless told --auto-install=false', () => {
+    expect(operatorOptions({ ...OPERATOR_DEFAULTS }, {}).autoInstall).to.equal(true);
+    expect(operatorOptions({ ...OPERATOR_DEFAULTS, autoInstall: 'false' }, {}).autoInstall).to.equal(false);
+    expect(() => operatorOptions({ ...OPERATOR_DEFAULTS, autoInstall: 'maybe' }, {})).to.throw(
+      '--auto-install: "maybe" is not true or false',
+    );
+  });
+
   it('rejects bad flags with exit 2 before connecting anywhere', async () => {
     for (const [flag, value, message] of [
       ['--workers', '0', '--workers: "0" is not a whole number'],
