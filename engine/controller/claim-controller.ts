@@ -104,6 +104,16 @@ export class ClaimController {
     await this.watchComposedKinds(composedKinds);
     await this.claimLease.informer.waitForSync();
     for (const key of this.claimLease.informer.store.keys()) this.queue.add(key);
+    const unregister = this.options.metrics?.countClaims(kind.kind, () => {
+      const claims = this.claims();
+      const ready = claims.filter((c) =>
+        (c.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions?.some(
+          (x) => x.type === 'Ready' && x.status === 'True',
+        ),
+      ).length;
+      return { ready, notReady: claims.length - ready };
+    });
+    if (unregister) this.removeHandlers.push(unregister);
     this.workersDone = runWorkers(this.queue, this.options.workers, (key) => this.process(key));
     if (this.options.resyncMs > 0) {
       this.resyncTimer = setInterval(() => this.enqueueAll(), this.options.resyncMs);

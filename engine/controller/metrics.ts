@@ -12,9 +12,12 @@ export class ControllerMetrics {
   readonly writes: Counter<'verb' | 'kind'>;
   readonly apiRequests: Counter<'verb' | 'code'>;
   readonly compositions: Gauge<'ready'>;
+  /** Claim counts by readiness, per kind, read at scrape time (no per-reconcile bookkeeping). */
+  private readonly claimSources = new Map<string, () => { ready: number; notReady: number }>();
 
   constructor(readonly registry: Registry) {
     const registers = [registry];
+    const sources = this.claimSources;
     this.reconcileTotal = new Counter({
       name: 'kubify_reconcile_total',
       help: 'Claim reconciles by claim kind, composition and result (success, error, requeue, terminal).',
@@ -39,6 +42,14 @@ export class ControllerMetrics {
       help: 'Claims known to the operator by kind and readiness.',
       labelNames: ['kind', 'ready'],
       registers,
+      collect() {
+        this.reset();
+        for (const [kind, count] of sources) {
+          const { ready, notReady } = count();
+          this.set({ kind, ready: 'true' }, ready);
+          this.set({ kind, ready: 'false' }, notReady);
+        }
+      },
     });
     this.writes = new Counter({
       name: 'kubify_apply_total',
@@ -58,5 +69,11 @@ export class ControllerMetrics {
       labelNames: ['ready'],
       registers,
     });
+  }
+
+  /** Registers the claims of one kind for `kubify_claims`; returns a function that unregisters them. */
+  countClaims(kind: string, count: () => { ready: number; notReady: number }): () => void {
+    this.claimSources.set(kind, count);
+    return () => this.claimSources.delete(kind);
   }
 }

@@ -86,6 +86,9 @@ describe('operator: claim lifecycle', function () {
       ['second', true],
     ]);
     expect(condition(ready, 'Synced')).to.include({ status: 'True', reason: 'ReconcileSuccess' });
+    const claims = await op.registry.getSingleMetric('kubify_claims')?.get();
+    const readyWidgets = claims?.values.find((v) => v.labels.kind === 'Widget' && v.labels.ready === 'true');
+    expect(readyWidgets?.value, 'kubify_claims{kind=Widget,ready=true}').to.be.at.least(1);
   });
 
   it('updates composed objects when the claim changes', async () => {
