@@ -207,6 +207,7 @@ export class ClaimController {
     try {
       const outcome = await this.reconciler.reconcile(key);
       this.queue.forget(key);
+      if (outcome.terminal) result = 'terminal';
       if (outcome.requeueAfterMs) {
         result = 'requeue';
         this.queue.addAfter(key, outcome.requeueAfterMs);

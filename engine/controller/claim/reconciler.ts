@@ -119,7 +119,11 @@ export class ClaimReconciler {
     const rendered = await this.renderAndApply(claim, compiled, revision, children);
     if ('fatal' in rendered) {
       this.deps.events.event(claim, 'Warning', 'RenderFailed', rendered.fatal);
-      return { synced: synced('False', 'RenderFailed', rendered.fatal), revision, result: {} };
+      return {
+        synced: synced('False', 'RenderFailed', rendered.fatal),
+        revision,
+        result: { terminal: true },
+      };
     }
     const { result, applied } = rendered;
     const inventory = (claim.status as { resources?: ResourceStatus[] } | undefined)?.resources ?? [];

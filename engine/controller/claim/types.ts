@@ -62,6 +62,8 @@ export interface ClaimDeps {
 export interface ReconcileResult {
   /** Reconcile again after this long even without a change (e.g. waiting for a deletion). */
   requeueAfterMs?: number;
+  /** The claim cannot be reconciled until it (or its composition) changes, e.g. it does not render. */
+  terminal?: boolean;
 }
 
 export const FINALIZER = 'kubify.io/finalizer';

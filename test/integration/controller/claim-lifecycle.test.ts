@@ -195,4 +195,19 @@ describe('operator: claim lifecycle', function () {
       actor: 'kubify-admin',
     });
   });
+
+  it('records a claim that cannot render as Synced=False with the path, counted as terminal', async () => {
+    await client.apply(
+      widget(group, ns, 'w7', { overrides: { config: [{ op: 'remove', path: '/data/nope' }] } }),
+    );
+    const failed = await eventually('Synced=False RenderFailed', async () => {
+      const c = await client.get(widgetRef(group, ns, 'w7'));
+      return condition(c, 'Synced')?.reason === 'RenderFailed' ? c : undefined;
+    });
+    expect(condition(failed, 'Synced')?.message).to.contain('spec.overrides.config[0]');
+    expect(await get('ConfigMap', 'w7-config'), 'nothing is applied').to.equal(undefined);
+    const total = await op.registry.getSingleMetric('kubify_reconcile_total')?.get();
+    const terminal = total?.values.find((v) => v.labels.kind === 'Widget' && v.labels.result === 'terminal');
+    expect(terminal?.value).to.be.at.least(1);
+  });
 });
