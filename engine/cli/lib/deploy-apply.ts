@@ -3,6 +3,7 @@
  * rejects: nothing is written), then server-side apply in order: Secrets (only when missing), build-context
  * ConfigMaps, data services, Apps.
  */
+import type { AuditLog } from '../../controller/audit.ts';
 import type { KubeClient, KubeObject } from '../../kube/index.ts';
 import { KubeError, NoMatchError } from '../../kube/index.ts';
 import type { DeployPlan } from './deploy-plan.ts';
@@ -47,16 +48,27 @@ export async function preflight(client: KubeClient, steps: readonly ApplyStep[])
   return errors;
 }
 
-/** Writes every step; `progress` gets one line per object. */
+/** Writes every step; `progress` gets one line per object; each write is audited when `audit` is given. */
 export async function applyAll(
   client: KubeClient,
   steps: readonly ApplyStep[],
   progress: (line: string) => void,
+  audit?: AuditLog,
 ): Promise<void> {
   for (const { object, createOnly } of steps) {
     if (createOnly) await client.create(object, { fieldManager: CLI_FIELD_MANAGER });
     else await client.apply(object, { fieldManager: CLI_FIELD_MANAGER, fieldValidation: 'Strict' });
     progress(`${createOnly ? 'created' : 'applied'} ${label(object)}`);
+    const { name = '', namespace } = object.metadata;
+    const target = {
+      apiVersion: object.apiVersion,
+      kind: object.kind,
+      name,
+      ...(namespace ? { namespace } : {}),
+    };
+    // A claim is audited on itself; a Secret or ConfigMap the deploy prepares is a line only.
+    const isClaim = object.apiVersion.includes('.kubify.io/');
+    audit?.record({ action: createOnly ? 'Create' : 'Apply', target, claim: target, event: isClaim });
   }
 }
 

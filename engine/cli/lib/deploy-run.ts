@@ -2,6 +2,7 @@
  * `kubify deploy` end to end, with the cluster client injected: plan (analyse, ship contexts, render every
  * claim), dry-run everything on the server, apply in order, wait, and say how to reach the apps.
  */
+import { cliAuditLog } from './cli-audit.ts';
 import { formatDecision } from '../../analyze/claims/index.ts';
 import type { PackIndex } from '../../analyze/claims/index.ts';
 import type { KubeClient } from '../../kube/index.ts';
@@ -69,7 +70,9 @@ export async function runDeploy(
     );
     return ExitCode.ok;
   }
-  await applyAll(client, steps, say);
+  const audit = await cliAuditLog(io, client);
+  await applyAll(client, steps, say, audit);
+  await audit.flush();
 
   const refs: ClaimRef[] = plan.claims.map((c) => ({
     apiVersion: c.apiVersion,

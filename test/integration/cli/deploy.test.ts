@@ -5,7 +5,7 @@
  * readiness needs it. Pods never run, so `Ready` for data services needs a real cluster.
  */
 import { expect } from 'chai';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -99,17 +99,32 @@ describe('kubify deploy and delete (real control plane, operator in-process)', f
 
   it('compose-multi: PostgreSQL, Redis (with its password), two built Apps; the Deployment waits for the image', async () => {
     const ns = await newNamespace('deploy-multi');
-    const run = await kubify([
-      'deploy',
-      path.join(PACKAGES, 'compose-multi'),
-      '-n',
-      ns,
-      '--registry',
-      REGISTRY,
-      '--timeout',
-      '90s',
-    ]);
+    const auditLog = path.join(mkdtempSync(path.join(tmpdir(), 'kubify-audit-')), 'audit.log');
+    const run = await kubify(
+      ['deploy', path.join(PACKAGES, 'compose-multi'), '-n', ns, '--registry', REGISTRY, '--timeout', '90s'],
+      { KUBIFY_AUDIT_LOG: auditLog },
+    );
     expect(run.code, run.stderr + run.stdout).to.equal(0);
+    // Every object the CLI wrote is in the audit log, attributed to the CLI's user.
+    const audited = readFileSync(auditLog, 'utf8')
+      .trim()
+      .split('\n')
+      .map(
+        (l) =>
+          JSON.parse(l) as {
+            source: string;
+            action: string;
+            actor: string;
+            target: { kind: string; name: string };
+          },
+      );
+    expect(audited.every((a) => a.source === 'cli' && a.actor === 'kubify-admin')).to.equal(true);
+    expect(audited.map((a) => `${a.action} ${a.target.kind}/${a.target.name}`)).to.include.members([
+      'Apply PostgreSQL/db',
+      'Apply Redis/cache',
+      'Apply App/web',
+      'Apply App/worker',
+    ]);
     expect(run.stdout).to.match(
       /applied PostgreSQL\/db\napplied Redis\/cache\napplied App\/web\napplied App\/worker\n/,
     );
