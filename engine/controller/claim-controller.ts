@@ -13,6 +13,7 @@ import {
   claimOfChild,
   MANAGED_SELECTOR,
 } from './child-index.ts';
+import { isConditionTrue } from './claim/conditions.ts';
 import { ClaimReconciler } from './claim/reconciler.ts';
 import type { ClaimKind, CompositionLookup, EventSink } from './claim/types.ts';
 import type { LastApplied } from './claim/drift.ts';
@@ -106,11 +107,7 @@ export class ClaimController {
     for (const key of this.claimLease.informer.store.keys()) this.queue.add(key);
     const unregister = this.options.metrics?.countClaims(kind.kind, () => {
       const claims = this.claims();
-      const ready = claims.filter((c) =>
-        (c.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions?.some(
-          (x) => x.type === 'Ready' && x.status === 'True',
-        ),
-      ).length;
+      const ready = claims.filter((c) => isConditionTrue(c, 'Ready')).length;
       return { ready, notReady: claims.length - ready };
     });
     if (unregister) this.removeHandlers.push(unregister);
@@ -176,12 +173,15 @@ export class ClaimController {
     await lease.informer.waitForSync();
   }
 
-  /** Called when CRDs change: start watching kinds that are now served, and re-queue every claim. */
+  /**
+   * Called when CRDs change: start watching composed kinds that are now served, and re-queue the claims
+   * that were waiting for an API (the others cannot have been affected).
+   */
   async apisChanged(): Promise<void> {
     const retry = [...this.unserved.entries()];
     for (const [key] of retry) this.watching.delete(key);
     if (retry.length) await this.watchComposedKinds(retry.map(([, gvk]) => gvk));
-    this.enqueueAll();
+    for (const key of this.reconciler.waitingForApis) this.queue.add(key);
   }
 
   enqueueAll(): void {

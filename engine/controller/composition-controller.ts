@@ -16,7 +16,7 @@ import {
   type SharedInformerFactory,
 } from '../kube/index.ts';
 import { ClaimController } from './claim-controller.ts';
-import { setCondition, type ConditionInput } from './claim/conditions.ts';
+import { conditionTime, isConditionTrue, setCondition, type ConditionInput } from './claim/conditions.ts';
 import { needsApply, withDesiredHash } from './claim/drift.ts';
 import { jsonEqual } from './claim/status.ts';
 import type { ClaimKind, CompositionLookup, EventSink } from './claim/types.ts';
@@ -268,8 +268,7 @@ export class CompositionController {
       this.options.metrics?.writes.inc({ verb: 'apply', kind: 'CustomResourceDefinition' });
       return false;
     }
-    const conditions = (observed?.status as { conditions?: Condition[] } | undefined)?.conditions ?? [];
-    return conditions.some((c) => c.type === 'Established' && c.status === 'True');
+    return isConditionTrue(observed, 'Established');
   }
 
   private async serve(name: string, compiled: CompiledComposition, revision: number): Promise<void> {
@@ -369,7 +368,7 @@ export class CompositionController {
     fields: Record<string, unknown>,
   ): Promise<void> {
     const previous = (object.status ?? {}) as Record<string, unknown>;
-    const now = (this.options.now?.() ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const now = conditionTime(this.options.now?.() ?? new Date());
     const conditions = setCondition(
       (previous.conditions ?? []) as Condition[],
       ready,

@@ -3,6 +3,7 @@
  * server-side apply (fieldManager `kubify-install`), idempotent, with a server-side dry-run mode that
  * reports what would change.
  */
+import { isConditionTrue } from './claim/conditions.ts';
 import {
   NoMatchError,
   NotFoundError,
@@ -230,9 +231,7 @@ async function waitEstablished(
         kind: 'CustomResourceDefinition',
         name,
       });
-      const conditions = (crd?.status as { conditions?: { type: string; status: string }[] } | undefined)
-        ?.conditions;
-      if (conditions?.some((c) => c.type === 'Established' && c.status === 'True')) pending.delete(name);
+      if (isConditionTrue(crd, 'Established')) pending.delete(name);
     }
     if (pending.size === 0) return;
     if (Date.now() > deadline)

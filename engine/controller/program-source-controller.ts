@@ -15,7 +15,7 @@ import {
 } from '../kube/index.ts';
 import type { ArtifactServer } from './artifacts/server.ts';
 import { buildTarball, TarPathError, type Tarball } from './artifacts/tarball.ts';
-import { setCondition, type ConditionInput } from './claim/conditions.ts';
+import { conditionTime, setCondition, type ConditionInput } from './claim/conditions.ts';
 import { jsonEqual } from './claim/status.ts';
 import type { Logger } from './logger.ts';
 import type { ControllerMetrics } from './metrics.ts';
@@ -133,7 +133,7 @@ export class ProgramSourceController {
   }
 
   private now(): string {
-    return (this.options.now?.() ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    return conditionTime(this.options.now?.() ?? new Date());
   }
 
   private async writeStatus(

@@ -3,6 +3,7 @@
  * (merge patch of `spec.compositionRevision`, audited), and stores the state on the Composition with a
  * resourceVersion precondition, so a `pause` written meanwhile is never overwritten.
  */
+import { conditionTime } from './claim/conditions.ts';
 import type { KubeClient, KubeObject } from '../kube/index.ts';
 import { isConflict, isNotFound } from '../kube/index.ts';
 import type { AuditLog } from './audit.ts';
@@ -58,7 +59,7 @@ export class RolloutRunner {
   }
 
   private now(): string {
-    return (this.options.now?.() ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    return conditionTime(this.options.now?.() ?? new Date());
   }
 
   async load(): Promise<LoadedRollout> {

@@ -37,3 +37,20 @@ export function getCondition(
 ): Condition | undefined {
   return conditions?.find((c) => c.type === type);
 }
+
+/** The condition `type` of any object's `status.conditions`. */
+export function conditionOf(object: object | undefined, type: string): Condition | undefined {
+  const status = (object as { status?: { conditions?: unknown } } | undefined)?.status;
+  const conditions = status?.conditions as Condition[] | undefined;
+  return Array.isArray(conditions) ? getCondition(conditions, type) : undefined;
+}
+
+/** Whether an object's condition `type` is `"True"`. */
+export function isConditionTrue(object: object | undefined, type: string): boolean {
+  return conditionOf(object, type)?.status === 'True';
+}
+
+/** A condition's `lastTransitionTime`: RFC 3339 to the second, as Kubernetes writes it. */
+export function conditionTime(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}

@@ -1,11 +1,9 @@
 import { canonicalJson, sha256Hex } from '../../compose/index.ts';
+import { isRecord } from '../../compose/path.ts';
 
 /** Annotation holding the hash of what kubify last applied; equal hash + unchanged object = no write. */
 export const DESIRED_HASH_ANNOTATION = 'kubify.io/desired-hash';
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** The desired object with its hash annotation added (the hash covers everything else). */
 export function withDesiredHash(object: Record<string, unknown>): {

@@ -1,8 +1,7 @@
-import type { ResourceStatus } from '../../api/claim.ts';
 import type { CompiledComposition } from '../../compose/index.ts';
-import type { KubeObject, ObjectRef } from '../../kube/types.ts';
+import type { ObjectRef } from '../../kube/types.ts';
 import { bounded } from './apply.ts';
-import { identity, isOrphanPolicy, resourceIdOf } from './children.ts';
+import type { OwnedObject } from './children.ts';
 import type { ClaimDeps } from './types.ts';
 
 export interface FinalizeOutcome {
@@ -15,14 +14,6 @@ export interface FinalizeOutcome {
   deleted: ObjectRef[];
 }
 
-interface Child {
-  id: string;
-  ref: ObjectRef;
-  uid?: string;
-  orphan: boolean;
-  terminating: boolean;
-}
-
 /**
  * Deletes a claim's children in reverse dependency order: the objects of one deletion level go
  * together, and the next level starts only when the previous one is gone. Resources whose
@@ -31,10 +22,10 @@ interface Child {
 export async function finalizeChildren(
   deps: ClaimDeps,
   compiled: CompiledComposition | undefined,
-  children: readonly KubeObject[],
-  inventory: readonly ResourceStatus[],
+  owned: readonly OwnedObject[],
 ): Promise<FinalizeOutcome> {
-  const all = collect(deps, compiled, children, inventory);
+  const policy = new Map(compiled?.resources.map((r) => [r.id, r.deletionPolicy]) ?? []);
+  const all = owned.map((o) => (policy.get(o.id) === 'Orphan' ? { ...o, orphan: true } : o));
   const levels: string[][] = [];
   const known = new Set(compiled?.graph.order ?? []);
   const unknown = [...new Set(all.map((c) => c.id))].filter((id) => !known.has(id)).sort();
@@ -70,40 +61,4 @@ export async function finalizeChildren(
     if (remaining.length) return { done: false, waitingFor: remaining.sort(), errors, deleted };
   }
   return { done: true, waitingFor: [], errors, deleted };
-}
-
-function collect(
-  deps: ClaimDeps,
-  compiled: CompiledComposition | undefined,
-  children: readonly KubeObject[],
-  inventory: readonly ResourceStatus[],
-): Child[] {
-  const policy = new Map(compiled?.resources.map((r) => [r.id, r.deletionPolicy]) ?? []);
-  const out = new Map<string, Child>();
-  for (const child of children) {
-    const id = resourceIdOf(child);
-    if (!id) continue;
-    const ref: ObjectRef = {
-      apiVersion: child.apiVersion,
-      kind: child.kind,
-      name: child.metadata.name ?? '',
-    };
-    if (child.metadata.namespace) ref.namespace = child.metadata.namespace;
-    out.set(identity(child), {
-      id,
-      ref,
-      ...(child.metadata.uid ? { uid: child.metadata.uid } : {}),
-      orphan: isOrphanPolicy(child) || policy.get(id) === 'Orphan',
-      terminating: Boolean(child.metadata.deletionTimestamp),
-    });
-  }
-  for (const entry of inventory) {
-    if (deps.watches(entry.apiVersion, entry.kind)) continue;
-    const key = identity({ apiVersion: entry.apiVersion, kind: entry.kind, metadata: entry });
-    if (out.has(key)) continue;
-    const ref: ObjectRef = { apiVersion: entry.apiVersion, kind: entry.kind, name: entry.name };
-    if (entry.namespace) ref.namespace = entry.namespace;
-    out.set(key, { id: entry.id, ref, orphan: policy.get(entry.id) === 'Orphan', terminating: false });
-  }
-  return [...out.values()];
 }

@@ -1,4 +1,5 @@
 import type { Requirement } from '../../api/composition.ts';
+import { conditionOf } from './conditions.ts';
 import type { KubeClient, KubeObject } from '../../kube/index.ts';
 import type { ClaimKind } from './types.ts';
 
@@ -54,9 +55,6 @@ export async function ensureInstaller(options: InstallerOptions, requirement: Re
     await options.client.create(claim);
     return `installing it through ${label} (composition ${by.composition})`;
   }
-  const conditions = (
-    existing.status as { conditions?: { type: string; status: string; message?: string }[] } | undefined
-  )?.conditions;
-  const ready = conditions?.find((c) => c.type === 'Ready');
+  const ready = conditionOf(existing, 'Ready');
   return `installing it through ${label} (composition ${by.composition}): ${ready?.status === 'True' ? 'installed, waiting for the API to be served' : (ready?.message ?? 'not ready yet')}`;
 }

@@ -6,9 +6,9 @@ import type { KubeObject, ObjectRef } from '../../kube/types.ts';
 import type { Requirement } from '../../api/composition.ts';
 import { applyDesired, type ApplyOutcome } from './apply.ts';
 import { ensureInstaller } from './installers.ts';
-import { observedById } from './children.ts';
+import { observedById, ownedObjects, refOf, type OwnedObject } from './children.ts';
 import type { ConditionInput } from './conditions.ts';
-import { getCondition } from './conditions.ts';
+import { conditionTime, getCondition } from './conditions.ts';
 import { finalizeChildren } from './finalize.ts';
 import { prune, pruneTargets } from './prune.ts';
 import { buildStatus, jsonEqual } from './status.ts';
@@ -47,6 +47,8 @@ const ready = (status: 'True' | 'False', reason: string, message: string): Condi
 export class ClaimReconciler {
   /** Per claim key: the inputs of its last successful reconcile (see inputsFingerprint). */
   private readonly converged = new Map<string, string>();
+  /** Claims whose last reconcile found a required or composed API missing: re-queued when CRDs change. */
+  readonly waitingForApis = new Set<string>();
 
   constructor(private readonly deps: ClaimDeps) {}
 
@@ -54,6 +56,7 @@ export class ClaimReconciler {
     const claim = this.deps.claims.get(key);
     if (!claim) {
       this.converged.delete(key);
+      this.waitingForApis.delete(key);
       return {};
     }
     const log = this.deps.logger.with({ namespace: claim.metadata.namespace, name: claim.metadata.name });
@@ -88,6 +91,8 @@ export class ClaimReconciler {
       );
       throw err;
     }
+    if (outcome.synced.reason === 'MissingAPI') this.waitingForApis.add(key);
+    else this.waitingForApis.delete(key);
     await this.writeStatus(claim, outcome);
     return outcome.result;
   }
@@ -126,11 +131,7 @@ export class ClaimReconciler {
       };
     }
     const { result, applied } = rendered;
-    const inventory = (claim.status as { resources?: ResourceStatus[] } | undefined)?.resources ?? [];
-    const pruned = await prune(
-      this.deps,
-      pruneTargets(result, children, inventory, (v, k) => this.deps.watches(v, k)),
-    );
+    const pruned = await prune(this.deps, pruneTargets(result, this.owned(claim, children)));
     const errors = new Map([...applied.errors, ...pruned.errors]);
     this.recordChanges(claim, revision, [
       ...[...applied.objects.values()].map((o) => ({ action: 'Apply' as const, target: o })),
@@ -222,15 +223,7 @@ export class ClaimReconciler {
     changes: readonly { action: 'Apply' | 'Prune' | 'Delete'; target: ObjectRef | KubeObject }[],
   ): void {
     if (changes.length === 0) return;
-    const target = (t: ObjectRef | KubeObject): ObjectRef =>
-      'metadata' in t
-        ? {
-            apiVersion: t.apiVersion,
-            kind: t.kind,
-            name: t.metadata.name ?? '',
-            ...(t.metadata.namespace ? { namespace: t.metadata.namespace } : {}),
-          }
-        : t;
+    const target = (t: ObjectRef | KubeObject): ObjectRef => ('metadata' in t ? refOf(t) : t);
     const audit = this.deps.audit;
     for (const c of changes) {
       audit?.record({
@@ -258,6 +251,12 @@ export class ClaimReconciler {
     }
   }
 
+  /** What the claim owns: its labelled children and the unwatched kinds of its recorded inventory. */
+  private owned(claim: KubeObject, children: readonly KubeObject[]): OwnedObject[] {
+    const inventory = (claim.status as { resources?: ResourceStatus[] } | undefined)?.resources ?? [];
+    return ownedObjects(children, inventory, (v, k) => this.deps.watches(v, k));
+  }
+
   /** Each required API that is not served, with what is being done about it. */
   private async missingRequirements(requires: readonly Requirement[]): Promise<string[]> {
     const missing: string[] = [];
@@ -279,12 +278,10 @@ export class ClaimReconciler {
   private async finalize(key: string, claim: KubeObject): Promise<ReconcileResult> {
     if (!claim.metadata.finalizers?.includes(FINALIZER)) return {};
     const lookup = this.deps.composition(claim);
-    const inventory = (claim.status as { resources?: ResourceStatus[] } | undefined)?.resources ?? [];
     const outcome = await finalizeChildren(
       this.deps,
       lookup.ok ? lookup.compiled : undefined,
-      this.deps.childrenOf(key),
-      inventory,
+      this.owned(claim, this.deps.childrenOf(key)),
     );
     this.recordChanges(
       claim,
@@ -347,10 +344,7 @@ export class ClaimReconciler {
       ready: readyCondition,
       ...(outcome.render ? { render: outcome.render } : {}),
       ...(outcome.resourceErrors ? { resourceErrors: outcome.resourceErrors } : {}),
-      now: this.deps
-        .now()
-        .toISOString()
-        .replace(/\.\d{3}Z$/, 'Z'),
+      now: conditionTime(this.deps.now()),
     });
     if (jsonEqual(status, previous)) return;
     // One Event per status change that moved a condition (a new claim going Synced and Ready at once is

@@ -5,15 +5,13 @@
  */
 import type { KubeClient, KubeObject } from '../../../engine/kube/index.ts';
 import { eventually } from '../../support/http.ts';
+import { widgetComposition } from '../controller/fixtures.ts';
 import { sharedControlPlane } from '../../support/cluster.ts';
 import { runCli } from '../../../engine/cli/program.ts';
 import type { CliRun } from '../../unit/cli/run-cli.ts';
 import { REPO_ROOT } from '../../unit/cli/run-cli.ts';
 
-export const configResource = {
-  id: 'config',
-  template: 'apiVersion: v1\nkind: ConfigMap\ndata:\n  color: "{{claim.spec.color}}"\n',
-};
+export { configResource } from '../controller/fixtures.ts';
 
 export function gadgetResource(group: string): Record<string, unknown> {
   return {
@@ -23,24 +21,9 @@ export function gadgetResource(group: string): Record<string, unknown> {
   };
 }
 
+/** The controller tests' `Widget` Composition (claim fields color, extra, size). */
 export function composition(name: string, group: string, resources: Record<string, unknown>[]): KubeObject {
-  return {
-    apiVersion: 'kubify.io/v1alpha1',
-    kind: 'Composition',
-    metadata: { name },
-    spec: {
-      api: {
-        group,
-        version: 'v1alpha1',
-        kind: 'Widget',
-        schema: {
-          type: 'object',
-          properties: { color: { type: 'string', default: 'blue' }, size: { type: 'integer', default: 1 } },
-        },
-      },
-      resources,
-    },
-  };
+  return widgetComposition(name, group, resources);
 }
 
 export function widget(

@@ -21,6 +21,7 @@ export function widgetComposition(
           properties: {
             color: { type: 'string', default: 'blue' },
             extra: { type: 'boolean', default: false },
+            size: { type: 'integer', default: 1 },
           },
         },
       },
