@@ -49,7 +49,7 @@ interface Served {
   controller: ClaimController;
   /** `group/Kind` this composition serves. */
   claimApi: string;
-  latest?: { revision: number; compiled: CompiledComposition };
+  latest: { revision: number; compiled: CompiledComposition };
 }
 
 /**
@@ -275,7 +275,7 @@ export class CompositionController {
     const kinds = compiled.resources.map((r) => ({ apiVersion: r.apiVersion, kind: r.kind }));
     const existing = this.served.get(name);
     if (existing) {
-      const changed = existing.latest?.revision !== revision;
+      const changed = existing.latest.revision !== revision;
       existing.latest = { revision, compiled };
       await existing.controller.watchComposedKinds(kinds);
       if (changed) existing.controller.enqueueAll();
@@ -284,12 +284,7 @@ export class CompositionController {
     const kind: ClaimKind = kindOf(compiled);
     // The claim CRD was just established: learn its REST mapping now rather than after a failed list.
     await this.options.client.mapper.refresh().catch(() => undefined);
-    const served: Served = {
-      claimApi: `${compiled.api.group}/${compiled.api.kind}`,
-      latest: { revision, compiled },
-      controller: undefined as unknown as ClaimController,
-    };
-    served.controller = new ClaimController({
+    const controller = new ClaimController({
       kind,
       composition: name,
       client: this.options.client,
@@ -308,25 +303,26 @@ export class CompositionController {
               namespace: this.options.autoInstall.namespace,
               kinds: (composition: string) => {
                 const s = this.served.get(composition);
-                return s?.latest ? kindOf(s.latest.compiled) : undefined;
+                return s ? kindOf(s.latest.compiled) : undefined;
               },
             },
           }
         : {}),
       ...(this.options.now ? { now: this.options.now } : {}),
     });
+    const served: Served = {
+      claimApi: `${compiled.api.group}/${compiled.api.kind}`,
+      latest: { revision, compiled },
+      controller,
+    };
     this.served.set(name, served);
-    await served.controller.start(kinds);
+    await controller.start(kinds);
     this.options.logger.info('serving claims', { composition: name, kind: kind.kind, revision });
   }
 
   private lookup(name: string, served: Served, claim: KubeObject): CompositionLookup {
     const pinned = (claim.spec as { compositionRevision?: number } | undefined)?.compositionRevision;
-    if (pinned === undefined || pinned === served.latest?.revision) {
-      if (!served.latest)
-        return { ok: false, reason: 'CompositionNotReady', message: `Composition ${name} is not ready` };
-      return { ok: true, ...served.latest };
-    }
+    if (pinned === undefined || pinned === served.latest.revision) return { ok: true, ...served.latest };
     const revisionName = `${name}-${pinned}`;
     let compiled = this.compiledRevisions.get(revisionName);
     if (!compiled) {

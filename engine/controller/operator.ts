@@ -12,9 +12,8 @@ import {
 import { ArtifactServer } from './artifacts/server.ts';
 import { AuditLog, whoAmI } from './audit.ts';
 import { CompositionController } from './composition-controller.ts';
-import { splitHostPort } from './http-endpoints.ts';
 import { ProgramSourceController } from './program-source-controller.ts';
-import { serveEndpoints } from './http-endpoints.ts';
+import { serveEndpoints, splitHostPort } from './http-endpoints.ts';
 import { createLogger, type Logger, type LogLevel } from './logger.ts';
 import { ControllerMetrics } from './metrics.ts';
 

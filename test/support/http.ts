@@ -78,17 +78,26 @@ export function rawWatch(cp: ControlPlane, path: string, onEvent: (e: WatchEvent
   return () => req.destroy();
 }
 
-/** Polls `check` until it returns a value or `timeoutMs` passes. */
+/**
+ * Polls `check` until it returns a value other than undefined/false, or fails after `timeoutMs`; an error
+ * thrown while waiting is retried and reported if time runs out.
+ */
 export async function eventually<T>(
   what: string,
-  check: () => Promise<T | undefined> | T | undefined,
+  check: () => T | undefined | false | Promise<T | undefined | false>,
   timeoutMs = 20_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
+  let last: Error | undefined;
   for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
+    try {
+      const value = await check();
+      if (value !== undefined && value !== false) return value;
+    } catch (err) {
+      last = err instanceof Error ? err : new Error(JSON.stringify(err));
+    }
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ''}`);
+    await new Promise((r) => setTimeout(r, 50));
   }
 }

@@ -1,4 +1,5 @@
 import { Registry } from 'prom-client';
+import { isConditionTrue } from '../../engine/controller/claim/conditions.ts';
 import { kubifyCrds } from '../../engine/api/kubify-crds.ts';
 import { startOperator, type Operator, type OperatorOptions } from '../../engine/controller/operator.ts';
 import { silentLogger, type Logger } from '../../engine/controller/logger.ts';
@@ -28,20 +29,23 @@ export async function adminClient(): Promise<KubeClient> {
   return newClient();
 }
 
-/** Applies a CRD and waits until it is Established and served. */
-export async function installCrd(client: KubeClient, crd: KubeObject): Promise<void> {
-  await client.apply(crd);
+/** Applies a CRD and waits until it is Established and served; returns it as first applied. */
+export async function installCrd(client: KubeClient, crd: KubeObject): Promise<KubeObject> {
+  const applied = await client.apply(crd);
   await eventually(`CRD ${crd.metadata.name} to be established`, async () => {
     const got = await client.get({
       apiVersion: crd.apiVersion,
       kind: crd.kind,
       name: crd.metadata.name ?? '',
     });
-    const conditions = (got.status as { conditions?: { type: string; status: string }[] } | undefined)
-      ?.conditions;
-    return conditions?.some((c) => c.type === 'Established' && c.status === 'True') ? true : undefined;
+    return isConditionTrue(got, 'Established');
   });
-  await client.mapper.refresh();
+  const spec = crd.spec as { group: string; names: { kind: string }; versions: { name: string }[] };
+  await eventually(`${spec.names.kind} to be served`, async () => {
+    await client.mapper.refresh();
+    return client.mapper.peek(`${spec.group}/${spec.versions[0]!.name}`, spec.names.kind);
+  });
+  return applied;
 }
 
 /** kubify's own CRDs (Composition, CompositionRevision, ...) in the shared control plane, once per run. */

@@ -4,7 +4,6 @@ import { isRecord } from '../../compose/path.ts';
 /** Annotation holding the hash of what kubify last applied; equal hash + unchanged object = no write. */
 export const DESIRED_HASH_ANNOTATION = 'kubify.io/desired-hash';
 
-
 /** The desired object with its hash annotation added (the hash covers everything else). */
 export function withDesiredHash(object: Record<string, unknown>): {
   object: Record<string, unknown>;
