@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Builds the embedded control plane (kube-apiserver + etcd) from pinned Go
-# modules into a cache outside the repository, keyed by version:
-#   ${KUBIFY_CACHE_DIR:-~/.cache/kubify}/controlplane/<k8s>-etcd<etcd>/{kube-apiserver,etcd}
-# It skips the build when both binaries are already there. Prints the
-# directory holding the binaries as its last line.
+# Builds the embedded control plane (kube-apiserver + etcd) and a kubectl of the
+# same version from pinned Go modules into a cache outside the repository, keyed
+# by version:
+#   ${KUBIFY_CACHE_DIR:-~/.cache/kubify}/controlplane/<k8s>-etcd<etcd>/{kube-apiserver,etcd,kubectl}
+# It builds only the binaries that are missing. Prints the directory holding the
+# binaries as its last line.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -14,7 +15,7 @@ out="$cache_root/controlplane/${k8s_version}-etcd${etcd_version}"
 
 log() { printf '[controlplane] %s\n' "$*" >&2; }
 
-if [[ -x "$out/kube-apiserver" && -x "$out/etcd" ]]; then
+if [[ -x "$out/kube-apiserver" && -x "$out/etcd" && -x "$out/kubectl" ]]; then
   log "cached: $out"
   echo "$out"
   exit 0
@@ -48,10 +49,21 @@ build() { # name dir package ldflags
 
 minor="${k8s_version#v1.}"; minor="${minor%%.*}"
 vpkg=k8s.io/component-base/version
-build kube-apiserver "$here/kube-apiserver" k8s.io/kubernetes/cmd/kube-apiserver \
-  "-s -w -X $vpkg.gitVersion=$k8s_version -X $vpkg.gitMajor=1 -X $vpkg.gitMinor=$minor -X $vpkg.gitTreeState=clean -X $vpkg.buildDate=1970-01-01T00:00:00Z"
-build etcd "$here/etcd" go.etcd.io/etcd/server/v3 "-s -w"
-
-mv "$tmp/kube-apiserver" "$tmp/etcd" "$out/"
+kflags="-s -w -X $vpkg.gitVersion=$k8s_version -X $vpkg.gitMajor=1 -X $vpkg.gitMinor=$minor -X $vpkg.gitTreeState=clean -X $vpkg.buildDate=1970-01-01T00:00:00Z"
+# Each binary is built only when missing, then moved into place on its own, so an
+# interrupted build keeps what it finished.
+if [[ ! -x "$out/kube-apiserver" ]]; then
+  build kube-apiserver "$here/kube-apiserver" k8s.io/kubernetes/cmd/kube-apiserver "$kflags"
+  mv "$tmp/kube-apiserver" "$out/"
+fi
+if [[ ! -x "$out/etcd" ]]; then
+  build etcd "$here/etcd" go.etcd.io/etcd/server/v3 "-s -w"
+  mv "$tmp/etcd" "$out/"
+fi
+if [[ ! -x "$out/kubectl" ]]; then
+  # The tests apply with a real kubectl of the control plane's version (admission webhook errors).
+  build kubectl "$here/kube-apiserver" k8s.io/kubernetes/cmd/kubectl "$kflags"
+  mv "$tmp/kubectl" "$out/"
+fi
 log "ready: $out"
 echo "$out"
