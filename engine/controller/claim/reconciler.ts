@@ -4,7 +4,9 @@ import { render, type CompiledComposition, type RenderResult } from '../../compo
 import { NoMatchError } from '../../kube/errors.ts';
 import type { KubeObject, ObjectRef } from '../../kube/types.ts';
 import type { Requirement } from '../../api/composition.ts';
-import { applyDesired, type ApplyOutcome } from './apply.ts';
+import { applyDesired, emptyOutcome, type ApplyOutcome } from './apply.ts';
+import { claimIndexValue } from '../child-index.ts';
+import { OWNERSHIP_CONFLICT } from './ownership.ts';
 import { ensureInstaller } from './installers.ts';
 import { observedById, ownedObjects, refOf, type OwnedObject } from './children.ts';
 import type { ConditionInput } from './conditions.ts';
@@ -16,12 +18,16 @@ import { FINALIZER, PAUSE_ANNOTATION, type ClaimDeps, type ReconcileResult } fro
 
 const WAIT_FOR_DELETION_MS = 2_000;
 const RETRY_MISSING_API_MS = 30_000;
+/** An unmanaged object in the way cannot be watched (it is not labelled): look again this often. */
+const RETRY_OWNERSHIP_MS = 60_000;
 
 interface Outcome {
   synced: ConditionInput;
   ready?: ConditionInput;
   render?: RenderResult;
   resourceErrors?: Map<string, string>;
+  /** Per resource id: the object exists and this claim may not take it. */
+  resourceConflicts?: Map<string, string>;
   revision?: number;
   result: ReconcileResult;
 }
@@ -57,6 +63,7 @@ export class ClaimReconciler {
     if (!claim) {
       this.converged.delete(key);
       this.waitingForApis.delete(key);
+      this.deps.blockedOn?.(key, []);
       return {};
     }
     const log = this.deps.logger.with({ namespace: claim.metadata.namespace, name: claim.metadata.name });
@@ -131,6 +138,20 @@ export class ClaimReconciler {
       };
     }
     const { result, applied } = rendered;
+    this.deps.blockedOn?.(
+      key,
+      [...applied.conflicts.values()].filter((c) => c.holder).map((c) => c.key),
+    );
+    for (const [id, what] of applied.adopted)
+      this.deps.events.event(claim, 'Normal', 'Adopted', `${id}: took over ${what} (adoption: IfUnmanaged)`);
+    const conflicts = new Map([...applied.conflicts].map(([id, c]) => [id, c.message]));
+    if (conflicts.size)
+      this.deps.events.event(
+        claim,
+        'Warning',
+        OWNERSHIP_CONFLICT,
+        [...conflicts].map(([id, m]) => `${id}: ${m}`).join('; '),
+      );
     const pruned = await prune(this.deps, pruneTargets(result, this.owned(claim, children)));
     const errors = new Map([...applied.errors, ...pruned.errors]);
     this.recordChanges(claim, revision, [
@@ -143,19 +164,33 @@ export class ClaimReconciler {
         synced: synced('False', 'MissingAPI', message),
         render: result,
         resourceErrors: errors,
+        resourceConflicts: conflicts,
         revision,
         result: { requeueAfterMs: RETRY_MISSING_API_MS },
       };
     }
     if (errors.size) {
-      const message = [...errors].map(([id, e]) => `${id}: ${e}`).join('; ');
+      const message = [...errors, ...conflicts].map(([id, e]) => `${id}: ${e}`).join('; ');
       throw new ReconcileError(message, {
         synced: synced('False', 'ApplyFailed', message),
         render: result,
         resourceErrors: errors,
+        resourceConflicts: conflicts,
         revision,
         result: {},
       });
+    }
+    if (conflicts.size) {
+      // Not an error to retry fast: the holder has to let go first. A claim holding it re-queues this
+      // one when the object is deleted (blockedOn); an unmanaged object is looked at again later.
+      const message = [...conflicts].map(([id, e]) => `${id}: ${e}`).join('; ');
+      return {
+        synced: synced('False', OWNERSHIP_CONFLICT, message),
+        render: result,
+        resourceConflicts: conflicts,
+        revision,
+        result: { requeueAfterMs: RETRY_OWNERSHIP_MS },
+      };
     }
     const pending = result.pending.length
       ? `; waiting: ${result.pending.map((p) => p.message).join('; ')}`
@@ -180,7 +215,12 @@ export class ClaimReconciler {
     revision: number,
     children: readonly KubeObject[],
   ): Promise<{ fatal: string } | { result: RenderResult; applied: ApplyOutcome }> {
-    const total: ApplyOutcome = { applied: 0, objects: new Map(), errors: new Map(), missingApis: [] };
+    const total: ApplyOutcome = emptyOutcome();
+    const self = claimIndexValue(
+      this.deps.kind.kindLabel,
+      claim.metadata.namespace,
+      claim.metadata.name ?? '',
+    );
     let preferred = new Map<string, string>();
     for (let round = 0; ; round++) {
       const observed = new Map([...observedById(children, preferred), ...total.objects]);
@@ -203,10 +243,13 @@ export class ClaimReconciler {
         result.desired,
         current,
         this.deps.kind.namespaced,
+        self,
       );
       total.applied += outcome.applied;
       for (const [id, object] of outcome.objects) total.objects.set(id, object);
       for (const [id, error] of outcome.errors) total.errors.set(id, error);
+      for (const [id, conflict] of outcome.conflicts) total.conflicts.set(id, conflict);
+      for (const [id, what] of outcome.adopted) total.adopted.set(id, what);
       total.missingApis.push(...outcome.missingApis);
       const done = outcome.applied === 0 || outcome.errors.size > 0 || round >= compiled.graph.levels.length;
       if (done) return { result, applied: total };
@@ -344,6 +387,7 @@ export class ClaimReconciler {
       ready: readyCondition,
       ...(outcome.render ? { render: outcome.render } : {}),
       ...(outcome.resourceErrors ? { resourceErrors: outcome.resourceErrors } : {}),
+      ...(outcome.resourceConflicts ? { resourceConflicts: outcome.resourceConflicts } : {}),
       now: conditionTime(this.deps.now()),
     });
     if (jsonEqual(status, previous)) return;
