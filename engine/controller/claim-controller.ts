@@ -1,4 +1,5 @@
 import {
+  ForbiddenError,
   NoMatchError,
   objectKey,
   type InformerLease,
@@ -111,7 +112,11 @@ export class ClaimController {
         onDelete: enqueue,
       }),
     );
-    await this.watchComposedKinds(composedKinds);
+    // A kind it may not watch fails the reconciles of the claims composing it (with the reason in their
+    // conditions), not the whole controller.
+    await this.watchComposedKinds(composedKinds).catch((err: unknown) =>
+      this.options.logger.warn('cannot watch a composed kind', { kind: kind.kind, error: err }),
+    );
     await this.claimLease.informer.waitForSync();
     for (const key of this.claimLease.informer.store.keys()) this.queue.add(key);
     const unregister = this.options.metrics?.countClaims(kind.kind, () => {
@@ -168,19 +173,26 @@ export class ClaimController {
     const ownEcho = (obj: KubeObject): boolean =>
       obj.metadata.uid !== undefined &&
       this.lastApplied.get(obj.metadata.uid)?.resourceVersion === obj.metadata.resourceVersion;
-    this.removeHandlers.push(
-      lease.informer.addHandlers({
-        onAdd: (obj) => !ownEcho(obj) && onChild(obj),
-        onUpdate: (_o, obj) => !ownEcho(obj) && onChild(obj),
-        onDelete: (obj) => {
-          if (obj.metadata.uid) this.lastApplied.delete(obj.metadata.uid);
-          onChild(obj);
-          for (const claimKey of this.blocked.get(identity(obj)) ?? []) this.queue.add(claimKey);
-        },
-      }),
-    );
+    const removeHandler = lease.informer.addHandlers({
+      onAdd: (obj) => !ownEcho(obj) && onChild(obj),
+      onUpdate: (_o, obj) => !ownEcho(obj) && onChild(obj),
+      onDelete: (obj) => {
+        if (obj.metadata.uid) this.lastApplied.delete(obj.metadata.uid);
+        onChild(obj);
+        for (const claimKey of this.blocked.get(identity(obj)) ?? []) this.queue.add(claimKey);
+      },
+    });
     this.childLeases.set(key, lease);
-    await lease.informer.waitForSync();
+    try {
+      // Not allowed to list the kind (RBAC): fail now with the server's words instead of waiting forever.
+      await lease.informer.waitForSync({ failOn: (err) => err instanceof ForbiddenError });
+    } catch (err) {
+      removeHandler();
+      this.childLeases.delete(key);
+      await lease.release();
+      throw err;
+    }
+    this.removeHandlers.push(removeHandler);
   }
 
   /**

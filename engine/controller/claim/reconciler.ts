@@ -1,7 +1,7 @@
 import type { ResourceStatus } from '../../api/claim.ts';
 import { formatProblem } from '../../api/problem.ts';
 import { render, type CompiledComposition, type RenderResult } from '../../compose/index.ts';
-import { NoMatchError } from '../../kube/errors.ts';
+import { ForbiddenError, NoMatchError } from '../../kube/errors.ts';
 import type { KubeObject, ObjectRef } from '../../kube/types.ts';
 import type { Requirement } from '../../api/composition.ts';
 import { applyDesired, emptyOutcome, type ApplyOutcome } from './apply.ts';
@@ -88,10 +88,12 @@ export class ClaimReconciler {
       const failed =
         err instanceof ReconcileError
           ? err.outcome
-          : {
-              synced: synced('False', 'ReconcileError', err instanceof Error ? err.message : String(err)),
-              result: {},
-            };
+          : err instanceof ForbiddenError
+            ? { synced: synced('False', 'Forbidden', forbiddenMessage(err)), result: {} }
+            : {
+                synced: synced('False', 'ReconcileError', err instanceof Error ? err.message : String(err)),
+                result: {},
+              };
       log.warn('reconcile failed', { error: err });
       await this.writeStatus(claim, failed).catch((e: unknown) =>
         log.debug('status write failed', { error: e }),
@@ -429,6 +431,11 @@ export class ClaimReconciler {
       ...(namespace ? { namespace } : {}),
     };
   }
+}
+
+/** The server's refusal, and what to do about it: the operator's RBAC is generated from the compositions. */
+export function forbiddenMessage(err: Error): string {
+  return `${err.message}: the operator's RBAC does not grant this; regenerate it from the installed compositions (kubify rbac) and apply it`;
 }
 
 /** A reconcile failure that still carries the status to record before backing off. */
