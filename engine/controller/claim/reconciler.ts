@@ -242,7 +242,8 @@ export class ClaimReconciler {
       const outcome = await applyDesired(
         this.deps,
         compiled,
-        result.desired,
+        // an object refused in an earlier round stays refused: no second request for it
+        result.desired.filter((d) => !total.conflicts.has(d.id)),
         current,
         this.deps.kind.namespaced,
         self,
