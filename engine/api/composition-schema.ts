@@ -92,6 +92,7 @@ const resourceSchema = objectSchema(
     readyWhen: arraySchema(readyCheckSchema),
     failedWhen: arraySchema(failureCheckSchema),
     deletionPolicy: str({ enum: ['Delete', 'Orphan'] }),
+    adoption: str({ enum: ['Never', 'IfUnmanaged'] }),
     dependsOn: stringList(str({ pattern: ID_PATTERN })),
   },
   { required: ['id'] },

@@ -108,6 +108,9 @@ export interface Requirement {
 
 export type DeletionPolicy = 'Delete' | 'Orphan';
 
+/** Whether a resource may take over an existing object no claim owns. */
+export type AdoptionPolicy = 'Never' | 'IfUnmanaged';
+
 export interface ResourceSpec {
   /**
    * Stable key of the resource within the composition (not its `metadata.name`): a DNS label (lower-case
@@ -139,6 +142,12 @@ export interface ResourceSpec {
   failedWhen?: FailureCheck[];
   /** What happens to the object when the claim is deleted: `Delete` (default) or `Orphan` (left in place). */
   deletionPolicy?: DeletionPolicy;
+  /**
+   * What happens when the object this resource renders already exists and no claim owns it: `Never`
+   * (default) refuses it with an `OwnershipConflict` condition; `IfUnmanaged` takes it over. An object
+   * another claim owns is never taken over.
+   */
+  adoption?: AdoptionPolicy;
   /**
    * Resource ids this one waits for (exists and is ready) without reading their data. References in the
    * template (`resources.<id>...`) add dependencies on their own.

@@ -89,6 +89,7 @@ export function compile(source: CompositionSource): CompileResult {
       readyWhen: d.spec.readyWhen ?? [],
       failedWhen: d.spec.failedWhen ?? [],
       deletionPolicy: d.spec.deletionPolicy ?? 'Delete',
+      adoption: d.spec.adoption ?? 'Never',
       dependsOn: graph.dependencies[id] ?? [],
       waitsFor: [...new Set(d.spec.dependsOn ?? [])].sort(),
       namesRead: d.namesRead,

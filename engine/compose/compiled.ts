@@ -3,6 +3,7 @@
  */
 import type {
   Composition,
+  AdoptionPolicy,
   DeletionPolicy,
   FailureCheck,
   ProgramSpec,
@@ -28,6 +29,8 @@ export interface CompiledResource {
   readonly readyWhen: readonly ReadyCheck[];
   readonly failedWhen: readonly FailureCheck[];
   readonly deletionPolicy: DeletionPolicy;
+  /** Whether an existing object no claim owns may be taken over (default `Never`). */
+  readonly adoption: AdoptionPolicy;
   /** Every resource this one depends on (data references and `dependsOn`), sorted. */
   readonly dependsOn: readonly string[];
   /** Only the explicit `dependsOn` ids: rendered once each of them exists and is ready. */

@@ -1,4 +1,5 @@
 import {
+  ForbiddenError,
   NoMatchError,
   objectKey,
   type InformerLease,
@@ -13,6 +14,7 @@ import {
   claimOfChild,
   MANAGED_SELECTOR,
 } from './child-index.ts';
+import { identity } from './claim/children.ts';
 import { isConditionTrue } from './claim/conditions.ts';
 import { ClaimReconciler } from './claim/reconciler.ts';
 import type { ClaimKind, CompositionLookup, EventSink } from './claim/types.ts';
@@ -59,6 +61,9 @@ export class ClaimController {
   private readonly watching = new Map<string, Promise<void>>();
   private readonly removeHandlers: (() => void)[] = [];
   private readonly lastApplied = new Map<string, LastApplied>();
+  /** `identity()` of an object another claim holds -> the claims refused it (re-queued when it goes). */
+  private readonly blocked = new Map<string, Set<string>>();
+  private readonly blocking = new Map<string, readonly string[]>();
   private readonly reconciler: ClaimReconciler;
   private workersDone: Promise<void> | undefined;
   private resyncTimer: NodeJS.Timeout | undefined;
@@ -70,6 +75,11 @@ export class ClaimController {
       client,
       claims: { get: (key) => this.claimLease?.informer.store.get(key) },
       childrenOf: (key) => this.childrenOf(key),
+      cached: (obj) =>
+        this.childLeases
+          .get(gvkKey({ apiVersion: obj.apiVersion, kind: obj.kind }))
+          ?.informer.store.get(objectKey(obj)),
+      blockedOn: (key, identities) => this.recordBlocked(key, identities),
       watches: (apiVersion, k) => this.childLeases.has(gvkKey({ apiVersion, kind: k })),
       ensureWatches: (kinds) => this.watchComposedKinds(kinds),
       composition: options.lookup,
@@ -102,7 +112,11 @@ export class ClaimController {
         onDelete: enqueue,
       }),
     );
-    await this.watchComposedKinds(composedKinds);
+    // A kind it may not watch fails the reconciles of the claims composing it (with the reason in their
+    // conditions), not the whole controller.
+    await this.watchComposedKinds(composedKinds).catch((err: unknown) =>
+      this.options.logger.warn('cannot watch a composed kind', { kind: kind.kind, error: err }),
+    );
     await this.claimLease.informer.waitForSync();
     for (const key of this.claimLease.informer.store.keys()) this.queue.add(key);
     const unregister = this.options.metrics?.countClaims(kind.kind, () => {
@@ -159,18 +173,26 @@ export class ClaimController {
     const ownEcho = (obj: KubeObject): boolean =>
       obj.metadata.uid !== undefined &&
       this.lastApplied.get(obj.metadata.uid)?.resourceVersion === obj.metadata.resourceVersion;
-    this.removeHandlers.push(
-      lease.informer.addHandlers({
-        onAdd: (obj) => !ownEcho(obj) && onChild(obj),
-        onUpdate: (_o, obj) => !ownEcho(obj) && onChild(obj),
-        onDelete: (obj) => {
-          if (obj.metadata.uid) this.lastApplied.delete(obj.metadata.uid);
-          onChild(obj);
-        },
-      }),
-    );
+    const removeHandler = lease.informer.addHandlers({
+      onAdd: (obj) => !ownEcho(obj) && onChild(obj),
+      onUpdate: (_o, obj) => !ownEcho(obj) && onChild(obj),
+      onDelete: (obj) => {
+        if (obj.metadata.uid) this.lastApplied.delete(obj.metadata.uid);
+        onChild(obj);
+        for (const claimKey of this.blocked.get(identity(obj)) ?? []) this.queue.add(claimKey);
+      },
+    });
     this.childLeases.set(key, lease);
-    await lease.informer.waitForSync();
+    try {
+      // Not allowed to list the kind (RBAC): fail now with the server's words instead of waiting forever.
+      await lease.informer.waitForSync({ failOn: (err) => err instanceof ForbiddenError });
+    } catch (err) {
+      removeHandler();
+      this.childLeases.delete(key);
+      await lease.release();
+      throw err;
+    }
+    this.removeHandlers.push(removeHandler);
   }
 
   /**
@@ -182,6 +204,25 @@ export class ClaimController {
     for (const [key] of retry) this.watching.delete(key);
     if (retry.length) await this.watchComposedKinds(retry.map(([, gvk]) => gvk));
     for (const key of this.reconciler.waitingForApis) this.queue.add(key);
+  }
+
+  /** Remembers which objects held by other claims keep `claimKey` from syncing (replacing the last record). */
+  private recordBlocked(claimKey: string, identities: readonly string[]): void {
+    for (const id of this.blocking.get(claimKey) ?? []) {
+      const claims = this.blocked.get(id);
+      claims?.delete(claimKey);
+      if (claims?.size === 0) this.blocked.delete(id);
+    }
+    if (identities.length === 0) {
+      this.blocking.delete(claimKey);
+      return;
+    }
+    this.blocking.set(claimKey, identities);
+    for (const id of identities) {
+      const claims = this.blocked.get(id) ?? new Set<string>();
+      claims.add(claimKey);
+      this.blocked.set(id, claims);
+    }
   }
 
   enqueueAll(): void {

@@ -277,7 +277,12 @@ export class CompositionController {
     if (existing) {
       const changed = existing.latest.revision !== revision;
       existing.latest = { revision, compiled };
-      await existing.controller.watchComposedKinds(kinds);
+      // A kind the operator may not watch (RBAC) is reported on the claims that compose it.
+      await existing.controller
+        .watchComposedKinds(kinds)
+        .catch((err: unknown) =>
+          this.options.logger.warn('cannot watch a composed kind', { composition: name, error: err }),
+        );
       if (changed) existing.controller.enqueueAll();
       return;
     }

@@ -62,7 +62,13 @@ export class Informer<T extends KubeObject = KubeObject> {
   private running: Promise<void> | undefined;
   private synced = false;
   private rv: string | undefined;
-  private syncWaiters: { resolve: () => void; reject: (err: Error) => void }[] = [];
+  private syncWaiters: {
+    resolve: () => void;
+    reject: (err: Error) => void;
+    failOn?: (err: unknown) => boolean;
+  }[] = [];
+  /** The error of the last failed list or watch before the first sync. */
+  private syncError: unknown;
 
   constructor(private readonly options: InformerOptions<T>) {
     const { apiVersion, kind, namespace, labelSelector, fieldSelector } = options;
@@ -91,10 +97,19 @@ export class Informer<T extends KubeObject = KubeObject> {
     return this.synced;
   }
 
-  /** Resolves once the first list is in the cache; rejects if the informer is stopped first. */
-  waitForSync(): Promise<void> {
+  /**
+   * Resolves once the first list is in the cache; rejects if the informer is stopped first, or, with
+   * `failOn`, when a list before the first sync fails with an error it accepts (e.g. Forbidden: waiting
+   * would be forever). The informer itself keeps retrying either way.
+   */
+  waitForSync(options: { failOn?: (err: unknown) => boolean } = {}): Promise<void> {
     if (this.synced) return Promise.resolve();
-    return new Promise((resolve, reject) => this.syncWaiters.push({ resolve, reject }));
+    const { failOn } = options;
+    if (failOn && this.syncError !== undefined && failOn(this.syncError))
+      return Promise.reject(toError(this.syncError));
+    return new Promise((resolve, reject) =>
+      this.syncWaiters.push({ resolve, reject, ...(failOn ? { failOn } : {}) }),
+    );
   }
 
   /** Adds handlers; once synced they first receive onAdd for everything cached. Returns a remover. */
@@ -141,6 +156,7 @@ export class Informer<T extends KubeObject = KubeObject> {
           if (goneInARow++ === 0) continue;
         }
         this.stats.errors++;
+        if (!this.synced) this.failWaiters(err);
         const delay = this.backoff.next();
         this.logger.warn('list/watch failed, retrying', {
           informer: this.description,
@@ -150,6 +166,14 @@ export class Informer<T extends KubeObject = KubeObject> {
         await this.clock.sleep(delay, signal);
       }
     }
+  }
+
+  private failWaiters(err: unknown): void {
+    this.syncError = err;
+    const failing = this.syncWaiters.filter((w) => w.failOn?.(err));
+    if (failing.length === 0) return;
+    this.syncWaiters = this.syncWaiters.filter((w) => !failing.includes(w));
+    for (const w of failing) w.reject(toError(err));
   }
 
   private async relist(signal: AbortSignal): Promise<void> {
@@ -190,6 +214,7 @@ export class Informer<T extends KubeObject = KubeObject> {
     this.backoff.reset();
     if (!this.synced) {
       this.synced = true;
+      this.syncError = undefined;
       const waiters = this.syncWaiters;
       this.syncWaiters = [];
       for (const w of waiters) w.resolve();
@@ -264,4 +289,8 @@ export class Informer<T extends KubeObject = KubeObject> {
 export function stripManagedFields<T extends KubeObject = KubeObject>(obj: KubeObject): T {
   if (obj.metadata?.managedFields) delete obj.metadata.managedFields;
   return obj as T;
+}
+
+function toError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
 }

@@ -14,6 +14,7 @@ import { CliError } from '../context.ts';
 import { toYamlDocument } from '../output.ts';
 import type { FleetClaim, ObjectDiff } from './render-diff.ts';
 import { asApplied } from './render-diff.ts';
+import { maskSecret, maskSecretPair } from './mask-secrets.ts';
 import { unifiedDiff } from './unified-diff.ts';
 
 const KUBIFY = 'kubify.io/v1alpha1';
@@ -215,7 +216,8 @@ export async function dryRunClaim(
     }
     const name = `${desired.kind}/${desired.metadata.name ?? ''}`;
     const path = `${key}/${name}`;
-    const diff = unifiedDiff(comparable(current), comparable(after), { from: path, to: path });
+    const [was, will] = maskSecretPair(current, after);
+    const diff = unifiedDiff(comparable(was), comparable(will), { from: path, to: path });
     if (diff !== '') objects.push({ id, object: name, change: current ? 'changed' : 'added', diff });
   };
   await compare('', claim, live);
@@ -240,7 +242,7 @@ export async function dryRunClaim(
         id,
         object: name,
         change: 'removed',
-        diff: unifiedDiff(comparable(o), '', { from: path, to: path }),
+        diff: unifiedDiff(comparable(maskSecret(o)), '', { from: path, to: path }),
       });
     }
   }

@@ -12,6 +12,7 @@ import { DELETION_POLICY_ANNOTATION } from '../../controller/claim/children.ts';
 import { withDesiredHash } from '../../controller/claim/drift.ts';
 import type { KubeObject } from '../../kube/types.ts';
 import { toYamlDocument } from '../output.ts';
+import { maskSecretPair } from './mask-secrets.ts';
 import { unifiedDiff } from './unified-diff.ts';
 
 export interface FleetClaim {
@@ -87,8 +88,7 @@ export function diffDesired(
   const ids = [...new Set([...before.keys(), ...after.keys()])].sort();
   const out: ObjectDiff[] = [];
   for (const id of ids) {
-    const a = before.get(id);
-    const b = after.get(id);
+    const [a, b] = maskSecretPair(before.get(id), after.get(id));
     const name = objectName((b ?? a)!);
     const path = `${prefix}${name}`;
     const diff = unifiedDiff(a ? toYamlDocument(a) : '', b ? toYamlDocument(b) : '', {

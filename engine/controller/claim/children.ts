@@ -1,5 +1,6 @@
 import { LABELS, type ResourceStatus } from '../../api/claim.ts';
 import type { KubeObject, ObjectRef } from '../../kube/types.ts';
+import { OWNERSHIP_CONFLICT } from './ownership.ts';
 
 export const DELETION_POLICY_ANNOTATION = 'kubify.io/deletion-policy';
 
@@ -81,7 +82,8 @@ export function ownedObjects(
     });
   }
   for (const entry of inventory) {
-    if (watches(entry.apiVersion, entry.kind)) continue;
+    // An object the claim was refused (someone else holds it) is in the inventory but not the claim's.
+    if (watches(entry.apiVersion, entry.kind) || entry.reason === OWNERSHIP_CONFLICT) continue;
     const key = identity({ apiVersion: entry.apiVersion, kind: entry.kind, metadata: entry });
     if (out.has(key)) continue;
     out.set(key, {

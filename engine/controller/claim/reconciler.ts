@@ -1,10 +1,12 @@
 import type { ResourceStatus } from '../../api/claim.ts';
 import { formatProblem } from '../../api/problem.ts';
 import { render, type CompiledComposition, type RenderResult } from '../../compose/index.ts';
-import { NoMatchError } from '../../kube/errors.ts';
+import { ForbiddenError, NoMatchError } from '../../kube/errors.ts';
 import type { KubeObject, ObjectRef } from '../../kube/types.ts';
 import type { Requirement } from '../../api/composition.ts';
-import { applyDesired, type ApplyOutcome } from './apply.ts';
+import { applyDesired, emptyOutcome, type ApplyOutcome } from './apply.ts';
+import { claimIndexValue } from '../child-index.ts';
+import { OWNERSHIP_CONFLICT } from './ownership.ts';
 import { ensureInstaller } from './installers.ts';
 import { observedById, ownedObjects, refOf, type OwnedObject } from './children.ts';
 import type { ConditionInput } from './conditions.ts';
@@ -16,12 +18,16 @@ import { FINALIZER, PAUSE_ANNOTATION, type ClaimDeps, type ReconcileResult } fro
 
 const WAIT_FOR_DELETION_MS = 2_000;
 const RETRY_MISSING_API_MS = 30_000;
+/** An unmanaged object in the way cannot be watched (it is not labelled): look again this often. */
+const RETRY_OWNERSHIP_MS = 60_000;
 
 interface Outcome {
   synced: ConditionInput;
   ready?: ConditionInput;
   render?: RenderResult;
   resourceErrors?: Map<string, string>;
+  /** Per resource id: the object exists and this claim may not take it. */
+  resourceConflicts?: Map<string, string>;
   revision?: number;
   result: ReconcileResult;
 }
@@ -57,6 +63,7 @@ export class ClaimReconciler {
     if (!claim) {
       this.converged.delete(key);
       this.waitingForApis.delete(key);
+      this.deps.blockedOn?.(key, []);
       return {};
     }
     const log = this.deps.logger.with({ namespace: claim.metadata.namespace, name: claim.metadata.name });
@@ -81,10 +88,12 @@ export class ClaimReconciler {
       const failed =
         err instanceof ReconcileError
           ? err.outcome
-          : {
-              synced: synced('False', 'ReconcileError', err instanceof Error ? err.message : String(err)),
-              result: {},
-            };
+          : err instanceof ForbiddenError
+            ? { synced: synced('False', 'Forbidden', forbiddenMessage(err)), result: {} }
+            : {
+                synced: synced('False', 'ReconcileError', err instanceof Error ? err.message : String(err)),
+                result: {},
+              };
       log.warn('reconcile failed', { error: err });
       await this.writeStatus(claim, failed).catch((e: unknown) =>
         log.debug('status write failed', { error: e }),
@@ -131,6 +140,20 @@ export class ClaimReconciler {
       };
     }
     const { result, applied } = rendered;
+    this.deps.blockedOn?.(
+      key,
+      [...applied.conflicts.values()].filter((c) => c.holder).map((c) => c.key),
+    );
+    for (const [id, what] of applied.adopted)
+      this.deps.events.event(claim, 'Normal', 'Adopted', `${id}: took over ${what} (adoption: IfUnmanaged)`);
+    const conflicts = new Map([...applied.conflicts].map(([id, c]) => [id, c.message]));
+    if (conflicts.size)
+      this.deps.events.event(
+        claim,
+        'Warning',
+        OWNERSHIP_CONFLICT,
+        [...conflicts].map(([id, m]) => `${id}: ${m}`).join('; '),
+      );
     const pruned = await prune(this.deps, pruneTargets(result, this.owned(claim, children)));
     const errors = new Map([...applied.errors, ...pruned.errors]);
     this.recordChanges(claim, revision, [
@@ -143,19 +166,33 @@ export class ClaimReconciler {
         synced: synced('False', 'MissingAPI', message),
         render: result,
         resourceErrors: errors,
+        resourceConflicts: conflicts,
         revision,
         result: { requeueAfterMs: RETRY_MISSING_API_MS },
       };
     }
     if (errors.size) {
-      const message = [...errors].map(([id, e]) => `${id}: ${e}`).join('; ');
+      const message = [...errors, ...conflicts].map(([id, e]) => `${id}: ${e}`).join('; ');
       throw new ReconcileError(message, {
         synced: synced('False', 'ApplyFailed', message),
         render: result,
         resourceErrors: errors,
+        resourceConflicts: conflicts,
         revision,
         result: {},
       });
+    }
+    if (conflicts.size) {
+      // Not an error to retry fast: the holder has to let go first. A claim holding it re-queues this
+      // one when the object is deleted (blockedOn); an unmanaged object is looked at again later.
+      const message = [...conflicts].map(([id, e]) => `${id}: ${e}`).join('; ');
+      return {
+        synced: synced('False', OWNERSHIP_CONFLICT, message),
+        render: result,
+        resourceConflicts: conflicts,
+        revision,
+        result: { requeueAfterMs: RETRY_OWNERSHIP_MS },
+      };
     }
     const pending = result.pending.length
       ? `; waiting: ${result.pending.map((p) => p.message).join('; ')}`
@@ -180,7 +217,12 @@ export class ClaimReconciler {
     revision: number,
     children: readonly KubeObject[],
   ): Promise<{ fatal: string } | { result: RenderResult; applied: ApplyOutcome }> {
-    const total: ApplyOutcome = { applied: 0, objects: new Map(), errors: new Map(), missingApis: [] };
+    const total: ApplyOutcome = emptyOutcome();
+    const self = claimIndexValue(
+      this.deps.kind.kindLabel,
+      claim.metadata.namespace,
+      claim.metadata.name ?? '',
+    );
     let preferred = new Map<string, string>();
     for (let round = 0; ; round++) {
       const observed = new Map([...observedById(children, preferred), ...total.objects]);
@@ -200,13 +242,17 @@ export class ClaimReconciler {
       const outcome = await applyDesired(
         this.deps,
         compiled,
-        result.desired,
+        // an object refused in an earlier round stays refused: no second request for it
+        result.desired.filter((d) => !total.conflicts.has(d.id)),
         current,
         this.deps.kind.namespaced,
+        self,
       );
       total.applied += outcome.applied;
       for (const [id, object] of outcome.objects) total.objects.set(id, object);
       for (const [id, error] of outcome.errors) total.errors.set(id, error);
+      for (const [id, conflict] of outcome.conflicts) total.conflicts.set(id, conflict);
+      for (const [id, what] of outcome.adopted) total.adopted.set(id, what);
       total.missingApis.push(...outcome.missingApis);
       const done = outcome.applied === 0 || outcome.errors.size > 0 || round >= compiled.graph.levels.length;
       if (done) return { result, applied: total };
@@ -344,6 +390,7 @@ export class ClaimReconciler {
       ready: readyCondition,
       ...(outcome.render ? { render: outcome.render } : {}),
       ...(outcome.resourceErrors ? { resourceErrors: outcome.resourceErrors } : {}),
+      ...(outcome.resourceConflicts ? { resourceConflicts: outcome.resourceConflicts } : {}),
       now: conditionTime(this.deps.now()),
     });
     if (jsonEqual(status, previous)) return;
@@ -385,6 +432,11 @@ export class ClaimReconciler {
       ...(namespace ? { namespace } : {}),
     };
   }
+}
+
+/** The server's refusal, and what to do about it: the operator's RBAC is generated from the compositions. */
+export function forbiddenMessage(err: Error): string {
+  return `${err.message}: the operator's RBAC does not grant this; regenerate it from the installed compositions (kubify rbac) and apply it`;
 }
 
 /** A reconcile failure that still carries the status to record before backing off. */

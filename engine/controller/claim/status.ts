@@ -1,6 +1,7 @@
 import type { Condition, ResourceStatus } from '../../api/claim.ts';
 import type { RenderResult } from '../../compose/index.ts';
 import { setCondition, type ConditionInput } from './conditions.ts';
+import { OWNERSHIP_CONFLICT } from './ownership.ts';
 
 export interface StatusInput {
   previous: Record<string, unknown> | undefined;
@@ -11,6 +12,8 @@ export interface StatusInput {
   render?: RenderResult;
   /** Per resource id: an apply or delete error that overrides render's view. */
   resourceErrors?: ReadonlyMap<string, string>;
+  /** Per resource id: an existing object the claim may not take (reason `OwnershipConflict`). */
+  resourceConflicts?: ReadonlyMap<string, string>;
   now: string;
 }
 
@@ -34,7 +37,9 @@ export function buildStatus(input: StatusInput): Record<string, unknown> {
   if (input.generation !== undefined) status.observedGeneration = input.generation;
   const revision = input.revision ?? (previous.compositionRevision as number | undefined);
   if (revision !== undefined) status.compositionRevision = revision;
-  const resources = input.render ? resourceStatuses(input.render, input.resourceErrors) : previous.resources;
+  const resources = input.render
+    ? resourceStatuses(input.render, input.resourceErrors, input.resourceConflicts)
+    : previous.resources;
   if (resources !== undefined) status.resources = resources;
   return Object.fromEntries(Object.entries(status).sort(([a], [b]) => a.localeCompare(b)));
 }
@@ -42,19 +47,21 @@ export function buildStatus(input: StatusInput): Record<string, unknown> {
 function resourceStatuses(
   render: RenderResult,
   errors: ReadonlyMap<string, string> | undefined,
+  conflicts: ReadonlyMap<string, string> | undefined,
 ): ResourceStatus[] {
   return render.resources
     .filter((r) => r.included)
     .map((r) => {
       const error = errors?.get(r.id);
+      const conflict = conflicts?.get(r.id);
       const entry: ResourceStatus = {
         id: r.id,
         apiVersion: r.apiVersion,
         kind: r.kind,
         name: r.name,
-        ready: error ? false : r.ready,
-        reason: error ? 'ApplyFailed' : r.reason,
-        message: error ?? r.message,
+        ready: error || conflict ? false : r.ready,
+        reason: error ? 'ApplyFailed' : conflict ? OWNERSHIP_CONFLICT : r.reason,
+        message: error ?? conflict ?? r.message,
       };
       if (r.namespace) entry.namespace = r.namespace;
       return entry;

@@ -40,6 +40,16 @@ export interface ClaimDeps {
   claims: ObjectCache;
   /** Composed objects labelled as children of the claim, from the child informers' caches. */
   childrenOf(claimKey: string): KubeObject[];
+  /**
+   * The child informers' copy of the object with this apiVersion, kind, namespace and name, whichever
+   * claim it belongs to (the caches hold every object labelled managed-by kubify).
+   */
+  cached(object: KubeObject): KubeObject | undefined;
+  /**
+   * Records the objects (by `identity()`) another claim holds that keep this claim from syncing, so
+   * the claim is re-queued when one of them is deleted. An empty list clears the record.
+   */
+  blockedOn?(claimKey: string, identities: readonly string[]): void;
   /** Whether the operator watches this kind (so its cache can be trusted). */
   watches(apiVersion: string, kind: string): boolean;
   /** Starts (and waits for the caches of) watches on these kinds, e.g. those of a pinned older revision. */

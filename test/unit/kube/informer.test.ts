@@ -169,6 +169,27 @@ describe('Informer (fake transport)', () => {
     expect(informer.isRunning).to.equal(true);
   });
 
+  it('waitForSync({failOn}) rejects on a Forbidden list, keeps retrying, and still syncs once allowed', async () => {
+    let lists = 0;
+    const { transport, informer } = setup(() =>
+      ++lists <= 2 ? status(403, 'Forbidden', 'configmaps is forbidden') : listOf('10', [cm('a', '3')]),
+    );
+    const forbidden = (err: unknown): boolean => (err as { status?: number }).status === 403;
+    const failing = informer.waitForSync({ failOn: forbidden });
+    const patient = informer.waitForSync();
+    informer.start();
+    stop = () => informer.stop();
+    const error = await failing.then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(error?.message).to.contain('configmaps is forbidden');
+    await transport.nextWatch();
+    await patient; // the informer kept going and synced
+    expect(lists).to.equal(3);
+    expect(informer.store.get('ns/a')?.metadata.resourceVersion).to.equal('3');
+  });
+
   it('treats a watch that ends at once without events as a failure (no hot loop)', async () => {
     const { transport, informer, clock } = setup(() => listOf('10', []));
     informer.start();
