@@ -25,7 +25,10 @@ export interface InformerOptions<T extends KubeObject> extends CollectionRef {
   transform?: Transform<T>;
   /** List page size. Default 500. */
   pageSize?: number;
-  /** Server-side watch timeout; default random in [300, 600) so reconnects spread out. */
+  /**
+   * Server-side watch timeout; default random in [300, 600) so reconnects spread out. `0` sends none:
+   * the server then ends each watch after its `--min-request-timeout` (randomised up to twice that).
+   */
   watchTimeoutSeconds?: number;
   backoff?: BackoffOptions;
   /** A watch that ends with no events sooner than this counts as a failure (backs off). Default 1000. */
@@ -203,7 +206,12 @@ export class Informer<T extends KubeObject = KubeObject> {
     const timeoutSeconds = this.options.watchTimeoutSeconds ?? 300 + Math.floor(Math.random() * 300);
     await this.options.client.watch<KubeObject>(
       this.ref,
-      { resourceVersion: this.rv, allowWatchBookmarks: true, timeoutSeconds, signal },
+      {
+        resourceVersion: this.rv,
+        allowWatchBookmarks: true,
+        ...(timeoutSeconds > 0 ? { timeoutSeconds } : {}),
+        signal,
+      },
       (event) => {
         events++;
         this.apply(event);
