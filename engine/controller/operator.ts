@@ -176,6 +176,7 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
   if (options.leaderElect) {
     elector = new LeaderElector({
       client: client.unfenced(),
+      logger: kubeLogger,
       namespace: options.namespace,
       name: options.leaseName ?? 'kubify-operator',
       identity,
