@@ -193,6 +193,10 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
       onStoppedLeading: async () => {
         logger.info('stopped leading', { identity });
         await stopControllers();
+        // On a graceful stop the lease is still held here (released right after): send what the
+        // controllers left. After a loss the fence refuses these, as it must.
+        await audit.flush();
+        await recorder.flush();
       },
     });
     elector.start();
