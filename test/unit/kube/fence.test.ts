@@ -1,7 +1,11 @@
 import { expect } from 'chai';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { KubeClient } from '../../../engine/kube/client.ts';
 import { ConflictError, NotFoundError, UnavailableError } from '../../../engine/kube/errors.ts';
 import { LeaseFence, NotLeaderError, isNotLeader } from '../../../engine/kube/fence.ts';
+import { HttpsTransport } from '../../../engine/kube/https-transport.ts';
+import { KubeConfigData } from '../../../engine/kube/kubeconfig-data.ts';
 import { LeaderElector, type Lease } from '../../../engine/kube/leader-elector.ts';
 import { silentLogger } from '../../../engine/kube/logger.ts';
 import type { KubeObject } from '../../../engine/kube/types.ts';
@@ -247,5 +251,68 @@ describe('LeaderElector with a LeaseFence (fake clock)', () => {
     // a's fence ends renewDeadline after its last renewal was sent; b needs a full lease duration
     expect(fenceDownAt! - partitionedAt).to.be.at.most(10_000);
     expect(bLeadsAt! - fenceDownAt!).to.be.at.least(5_000 - 2_000);
+  });
+});
+
+describe('HttpsTransport guard (real sockets)', () => {
+  let server: Server;
+  let seen: { method: string; agent: string }[];
+  let releaseSlow: () => void;
+  let transport: HttpsTransport;
+
+  beforeEach(async () => {
+    seen = [];
+    let release!: () => void;
+    const slow = new Promise<void>((r) => (release = r));
+    releaseSlow = release;
+    server = createServer((req, res) => {
+      seen.push({ method: req.method ?? '', agent: req.headers['user-agent'] ?? '' });
+      req.resume();
+      const answer = (): void => void res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      if (req.url === '/slow') void slow.then(answer);
+      else answer();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const kc = new KubeConfigData();
+    kc.loadFromString(
+      `clusters: [{name: c, cluster: {server: "http://127.0.0.1:${(server.address() as AddressInfo).port}"}}]\n` +
+        'users: [{name: u, user: {}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n',
+    );
+    transport = new HttpsTransport(kc, { maxSockets: 1, userAgent: 'kubify-operator/replica-a' });
+  });
+  afterEach(async () => {
+    releaseSlow();
+    transport.close();
+    await new Promise((r) => server.close(r));
+  });
+
+  it('asks the guard when the request gets its socket: a write that waited too long is never sent', async () => {
+    let allowed = true;
+    const slow = transport.request({ method: 'GET', path: '/slow' }); // holds the only socket
+    await new Promise((r) => setTimeout(r, 50));
+    let asked = 0;
+    const write = transport.request({
+      method: 'POST',
+      path: '/write',
+      body: '{}',
+      guard: () => {
+        asked++;
+        return allowed ? undefined : new NotLeaderError('lease lost', { status: 0, reason: 'NotLeader' });
+      },
+    });
+    allowed = false; // the lease runs out while the write waits for the socket
+    releaseSlow();
+    await slow;
+    let err: unknown;
+    await write.catch((e: unknown) => (err = e));
+    expect(err).to.be.instanceOf(NotLeaderError);
+    expect(asked).to.equal(1);
+    allowed = true;
+    await transport.request({ method: 'POST', path: '/write', body: '{}', guard: () => undefined });
+    expect(seen.map((r) => r.method)).to.deep.equal(['GET', 'POST']);
+    expect(
+      seen.every((r) => r.agent === 'kubify-operator/replica-a'),
+      'User-Agent',
+    ).to.equal(true);
   });
 });
