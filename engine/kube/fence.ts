@@ -28,7 +28,8 @@ export interface LeaseFenceOptions {
  * lease duration, i.e. no earlier than (when we sent that renewal) + leaseDuration. Writes are allowed
  * only until (when we sent it) + validForMs, validForMs < leaseDuration; the difference is the margin
  * for a write that passed the check to reach the server. A process that was paused (SIGSTOP, a long
- * GC, a frozen VM) finds its fence expired before its first write after it resumes.
+ * GC) finds its fence expired before its first write after it resumes. CLOCK_MONOTONIC does not count
+ * a suspend of the whole machine.
  */
 export class LeaseFence implements WriteFence {
   private readonly validForMs: number;
