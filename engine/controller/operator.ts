@@ -5,7 +5,10 @@ import {
   createKubeClient,
   EventRecorder,
   LeaderElector,
+  LeaseFence,
   SharedInformerFactory,
+  type InformerStats,
+  type SharedInformerFactoryOptions,
   stripManagedFields,
   type KubeObject,
 } from '../kube/index.ts';
@@ -43,12 +46,22 @@ export interface OperatorOptions {
   auditWrite?: (line: string) => void;
   registry?: Registry;
   identity?: string;
+  /** Informer settings (tests: `watchTimeoutSeconds: 0` lets the server's --min-request-timeout end watches). */
+  informers?: Pick<SharedInformerFactoryOptions, 'watchTimeoutSeconds' | 'backoff' | 'minWatchMs'>;
+  /** `User-Agent` of the operator's requests. Default `kubify-operator/<identity>`. */
+  userAgent?: string;
 }
 
 export interface Operator {
   metrics: ControllerMetrics;
   compositions(): CompositionController | undefined;
   isLeader(): boolean;
+  /** The identity in the Lease (and in the User-Agent). */
+  identity: string;
+  /** Writes refused because this replica might no longer hold the lease. */
+  fencedWrites(): number;
+  /** List/watch counters summed over the informers alive now. */
+  informerStats(): InformerStats;
   /** Bound ports of the endpoints (`0` binds pick free ones). */
   ports: { metrics?: number; health?: number; artifacts?: number };
   stop(): Promise<void>;
@@ -64,14 +77,21 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
   const registry = options.registry ?? new Registry();
   const metrics = new ControllerMetrics(registry);
   const kubeLogger = logger.with({ component: 'kube' });
+  const identity =
+    options.identity ?? `${process.env.POD_NAME ?? hostname()}-${randomBytes(3).toString('hex')}`;
+  // Lease timing: the fence lets writes through until (last renewal sent) + renewDeadline, and another
+  // replica can take the lease no earlier than (last renewal sent) + leaseDuration.
+  const leaseDurationMs = options.leaseDurationMs ?? 15_000;
+  const renewDeadlineMs = options.leaseDurationMs ? Math.floor(leaseDurationMs * 0.66) : 10_000;
+  const fence = options.leaderElect ? new LeaseFence({ validForMs: renewDeadlineMs }) : undefined;
   const client = createKubeClient({
     kubeConfig: options.kubeConfig,
     namespace: options.namespace,
     logger: kubeLogger,
+    userAgent: options.userAgent ?? `kubify-operator/${identity}`,
     onRequest: (r) => metrics.apiRequests.inc({ verb: r.verb, code: String(r.code) }),
+    ...(fence ? { writeFence: fence } : {}),
   });
-  const identity =
-    options.identity ?? `${process.env.POD_NAME ?? hostname()}-${randomBytes(3).toString('hex')}`;
   const recorder = new EventRecorder({
     client,
     reportingController: 'kubify.io/operator',
@@ -89,7 +109,11 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
     instance: identity,
     write: options.auditWrite ?? ((line) => process.stdout.write(`${line}\n`)),
   });
-  const factory = new SharedInformerFactory(client, { transform: stripManagedFields, logger: kubeLogger });
+  const factory = new SharedInformerFactory(client, {
+    transform: stripManagedFields,
+    logger: kubeLogger,
+    ...options.informers,
+  });
   factory.start();
   let artifacts: { server: ArtifactServer; port: number; programs: ProgramSourceController } | undefined;
   if (options.artifactBindAddress) {
@@ -151,17 +175,17 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
   let elector: LeaderElector | undefined;
   if (options.leaderElect) {
     elector = new LeaderElector({
-      client,
+      client: client.unfenced(),
+      logger: kubeLogger,
       namespace: options.namespace,
       name: options.leaseName ?? 'kubify-operator',
       identity,
+      leaseDurationMs,
+      renewDeadlineMs,
       ...(options.leaseDurationMs
-        ? {
-            leaseDurationMs: options.leaseDurationMs,
-            renewDeadlineMs: Math.floor(options.leaseDurationMs * 0.66),
-            retryPeriodMs: Math.max(200, Math.floor(options.leaseDurationMs / 5)),
-          }
+        ? { retryPeriodMs: Math.max(200, Math.floor(options.leaseDurationMs / 5)) }
         : {}),
+      ...(fence ? { fence } : {}),
       onStartedLeading: () => {
         logger.info('became leader', { identity });
         startControllers();
@@ -169,6 +193,10 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
       onStoppedLeading: async () => {
         logger.info('stopped leading', { identity });
         await stopControllers();
+        // On a graceful stop the lease is still held here (released right after): send what the
+        // controllers left. After a loss the fence refuses these, as it must.
+        await audit.flush();
+        await recorder.flush();
       },
     });
     elector.start();
@@ -180,6 +208,18 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
     metrics,
     compositions: () => controller,
     isLeader: () => (elector ? elector.isLeader() : true),
+    identity,
+    fencedWrites: () => fence?.refused ?? 0,
+    informerStats: () => {
+      const sum: InformerStats = { lists: 0, watches: 0, errors: 0, relists: 0 };
+      for (const i of factory.informers()) {
+        sum.lists += i.stats.lists;
+        sum.watches += i.stats.watches;
+        sum.errors += i.stats.errors;
+        sum.relists += i.stats.relists;
+      }
+      return sum;
+    },
     ports: {
       ...(endpoints[0] ? { metrics: endpoints[0].port } : {}),
       ...(endpoints[1] ? { health: endpoints[1].port } : {}),

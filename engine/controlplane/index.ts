@@ -1,2 +1,8 @@
-export { startControlPlane, type ControlPlane, type ControlPlaneOptions } from './control-plane.ts';
+export {
+  startControlPlane,
+  type ApiserverRestartOptions,
+  type ControlPlane,
+  type ControlPlaneOptions,
+  type RestartOptions,
+} from './control-plane.ts';
 export { ensureBinaries, type ControlPlaneBinaries } from './binaries.ts';

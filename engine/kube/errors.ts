@@ -77,6 +77,14 @@ export const isNotFound = (e: unknown): e is NotFoundError => e instanceof NotFo
 export const isConflict = (e: unknown): e is ConflictError => e instanceof ConflictError;
 export const isAlreadyExists = (e: unknown): e is AlreadyExistsError => e instanceof AlreadyExistsError;
 export const isGone = (e: unknown): e is GoneError => e instanceof GoneError;
+/**
+ * No response because nobody was listening (ECONNREFUSED): the API server is down or restarting. Such
+ * a failure costs the server nothing, unlike a timeout or a 5xx.
+ */
+export const isConnectionRefused = (e: unknown): boolean =>
+  e instanceof UnavailableError &&
+  e.status === 0 &&
+  (e.cause as { code?: unknown } | undefined)?.code === 'ECONNREFUSED';
 export const isForbidden = (e: unknown): e is ForbiddenError => e instanceof ForbiddenError;
 export const isInvalid = (e: unknown): e is InvalidError => e instanceof InvalidError;
 export const isUnavailable = (e: unknown): e is UnavailableError => e instanceof UnavailableError;

@@ -14,6 +14,7 @@ import type {
   WriteOptions,
 } from './client.ts';
 import { discover } from './discovery.ts';
+import { NotLeaderError, type WriteFence } from './fence.ts';
 import { errorFromStatus, KubeError, networkError, parseStatus, type RequestContext } from './errors.ts';
 import { stderrLogger, type KubeLogger } from './logger.ts';
 import { resourceLabel, resourcePath, withQuery } from './paths.ts';
@@ -37,6 +38,11 @@ export interface HttpKubeClientOptions {
   mapper?: RestMapperOptions;
   /** Retries of 429 responses (honouring Retry-After, capped at 5s). Default 3. */
   maxThrottleRetries?: number;
+  /**
+   * Asked before every write (any method but GET) and again when it gets its connection; a refusal
+   * fails the write with NotLeaderError without sending it. See LeaseFence.
+   */
+  writeFence?: WriteFence;
 }
 
 const CONTENT_TYPES = {
@@ -83,6 +89,7 @@ export class HttpKubeClient implements KubeClient {
   private readonly onWarning: (warning: string, request: RequestContext) => void;
   private readonly logger: KubeLogger;
   private readonly maxThrottleRetries: number;
+  private fence: WriteFence | undefined;
 
   constructor(options: HttpKubeClientOptions) {
     this.transport = options.transport;
@@ -91,6 +98,7 @@ export class HttpKubeClient implements KubeClient {
     this.logger = options.logger ?? stderrLogger;
     this.maxThrottleRetries = options.maxThrottleRetries ?? 3;
     this.hook = options.onRequest;
+    this.fence = options.writeFence;
     this.onWarning = options.onWarning ?? ((w, r) => this.logger.debug('API warning', { warning: w, ...r }));
     const discoveryCtx = { verb: 'get', resource: 'discovery' };
     this.mapper = new RestMapper(
@@ -118,12 +126,17 @@ export class HttpKubeClient implements KubeClient {
     check = true,
     dryRun?: boolean,
   ): Promise<TransportResponse> {
+    const fence = req.method === 'GET' ? undefined : this.fence;
+    if (fence) req = { ...req, guard: () => fence.check(ctx) };
     for (let attempt = 0; ; attempt++) {
+      const refused = fence?.check(ctx);
+      if (refused) throw refused;
       const t0 = performance.now();
       let res: TransportResponse;
       try {
         res = await this.transport.request(req);
       } catch (err) {
+        if (err instanceof NotLeaderError) throw err;
         this.record(ctx, 0, t0, dryRun);
         if (req.signal?.aborted) throw err;
         throw networkError(err, ctx);
@@ -404,6 +417,8 @@ export class HttpKubeClient implements KubeClient {
     onData: (text: string) => void,
   ): Promise<void> {
     const t0 = performance.now();
+    const refused = req.method === 'GET' ? undefined : this.fence?.check(ctx);
+    if (refused) throw refused;
     let stream;
     try {
       stream = await this.transport.stream(req);
@@ -423,6 +438,17 @@ export class HttpKubeClient implements KubeClient {
     } catch (err) {
       throw err instanceof KubeError ? err : networkError(err, ctx);
     }
+  }
+
+  /**
+   * The same client (connections, mapper, hooks) without the write fence: for the leader elector's
+   * own Lease writes, which must go out exactly when the fence is down.
+   */
+  unfenced(): HttpKubeClient {
+    if (!this.fence) return this;
+    const view = Object.create(this) as HttpKubeClient;
+    view.fence = undefined;
+    return view;
   }
 
   socketStats(): SocketStats {

@@ -25,6 +25,8 @@ export interface HttpsTransportOptions {
   idleSocketTimeoutMs?: number;
   /** Clock, token-file refresh period and exec-plugin settings of the credentials. */
   credentials?: ConnectionOptions;
+  /** `User-Agent` of every request (the API server's audit log records it). Default `kubify`. */
+  userAgent?: string;
 }
 
 interface Base {
@@ -123,6 +125,7 @@ export class HttpsTransport implements Transport {
     const creds = await base.connection.credentials();
     const headers: AuthHeaders = {
       Accept: 'application/json',
+      'User-Agent': this.options.userAgent ?? 'kubify',
       ...creds.headers,
       ...req.headers,
     };
@@ -142,6 +145,14 @@ export class HttpsTransport implements Transport {
           ...(creds.cert !== undefined ? { cert: creds.cert, key: creds.key } : {}),
         });
         let responded = false;
+        if (req.guard) {
+          const guard = req.guard;
+          // 'socket' is emitted before the request is flushed to it: destroying here sends nothing
+          r.once('socket', () => {
+            const refused = guard();
+            if (refused) r.destroy(refused);
+          });
+        }
         r.setTimeout(req.timeoutMs ?? this.options.requestTimeoutMs ?? 30_000, () => {
           r.destroy(
             Object.assign(new Error(`no response data for ${req.timeoutMs ?? 30_000}ms`), {

@@ -42,6 +42,7 @@ export {
   type SharedInformerFactoryOptions,
 } from './informer-factory.ts';
 export { EventRecorder, type EventInput, type EventRecorderOptions } from './event-recorder.ts';
+export { LeaseFence, NotLeaderError, isNotLeader, type LeaseFenceOptions, type WriteFence } from './fence.ts';
 export { LeaderElector, type Lease, type LeaseSpec, type LeaderElectorOptions } from './leader-elector.ts';
 export { Backoff, type BackoffOptions } from './backoff.ts';
 export { systemClock, microTime, type Clock } from './clock.ts';

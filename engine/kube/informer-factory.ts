@@ -12,6 +12,7 @@ export interface SharedInformerFactoryOptions {
   pageSize?: number;
   watchTimeoutSeconds?: number;
   backoff?: BackoffOptions;
+  refusedBackoff?: BackoffOptions;
   minWatchMs?: number;
   clock?: Clock;
   logger?: KubeLogger;

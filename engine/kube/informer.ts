@@ -1,7 +1,7 @@
 import { Backoff, type BackoffOptions } from './backoff.ts';
 import type { CollectionRef, KubeClient } from './client.ts';
 import { systemClock, type Clock } from './clock.ts';
-import { isGone } from './errors.ts';
+import { isConnectionRefused, isGone } from './errors.ts';
 import { errorFields, stderrLogger, type KubeLogger } from './logger.ts';
 import { labelSelectorString } from './selectors.ts';
 import { Store, type ReadonlyStore } from './store.ts';
@@ -25,9 +25,19 @@ export interface InformerOptions<T extends KubeObject> extends CollectionRef {
   transform?: Transform<T>;
   /** List page size. Default 500. */
   pageSize?: number;
-  /** Server-side watch timeout; default random in [300, 600) so reconnects spread out. */
+  /**
+   * Server-side watch timeout; default random in [300, 600) so reconnects spread out. `0` sends none:
+   * the server then ends each watch after its `--min-request-timeout` (randomised up to twice that).
+   */
   watchTimeoutSeconds?: number;
   backoff?: BackoffOptions;
+  /**
+   * Retry delays while connections are refused (the API server is down or restarting). Kept apart
+   * from `backoff` and capped low (default 250 ms doubling to 2 s): a refused connection costs the
+   * server nothing, and a delay grown during a long outage would otherwise hold the informer back for
+   * up to `backoff.maxMs` after the server is back.
+   */
+  refusedBackoff?: BackoffOptions;
   /** A watch that ends with no events sooner than this counts as a failure (backs off). Default 1000. */
   minWatchMs?: number;
   clock?: Clock;
@@ -54,6 +64,7 @@ export class Informer<T extends KubeObject = KubeObject> {
   private readonly cache = new Store<T>();
   private readonly handlers = new Set<InformerHandlers<T>>();
   private readonly backoff: Backoff;
+  private readonly refusedBackoff: Backoff;
   private readonly clock: Clock;
   private readonly logger: KubeLogger;
   private readonly transform: Transform<T>;
@@ -74,6 +85,7 @@ export class Informer<T extends KubeObject = KubeObject> {
     const { apiVersion, kind, namespace, labelSelector, fieldSelector } = options;
     this.ref = { apiVersion, kind, namespace, labelSelector, fieldSelector };
     this.backoff = new Backoff({ initialMs: 500, maxMs: 30_000, ...options.backoff });
+    this.refusedBackoff = new Backoff({ initialMs: 250, maxMs: 2_000, ...options.refusedBackoff });
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? stderrLogger;
     this.transform = options.transform ?? ((obj) => obj as T);
@@ -157,7 +169,7 @@ export class Informer<T extends KubeObject = KubeObject> {
         }
         this.stats.errors++;
         if (!this.synced) this.failWaiters(err);
-        const delay = this.backoff.next();
+        const delay = isConnectionRefused(err) ? this.refusedBackoff.next() : this.backoff.next();
         this.logger.warn('list/watch failed, retrying', {
           informer: this.description,
           delayMs: delay,
@@ -212,6 +224,7 @@ export class Informer<T extends KubeObject = KubeObject> {
     }
     this.rv = rv;
     this.backoff.reset();
+    this.refusedBackoff.reset();
     if (!this.synced) {
       this.synced = true;
       this.syncError = undefined;
@@ -228,7 +241,12 @@ export class Informer<T extends KubeObject = KubeObject> {
     const timeoutSeconds = this.options.watchTimeoutSeconds ?? 300 + Math.floor(Math.random() * 300);
     await this.options.client.watch<KubeObject>(
       this.ref,
-      { resourceVersion: this.rv, allowWatchBookmarks: true, timeoutSeconds, signal },
+      {
+        resourceVersion: this.rv,
+        allowWatchBookmarks: true,
+        ...(timeoutSeconds > 0 ? { timeoutSeconds } : {}),
+        signal,
+      },
       (event) => {
         events++;
         this.apply(event);
@@ -239,6 +257,7 @@ export class Informer<T extends KubeObject = KubeObject> {
       throw new Error('watch ended immediately without events');
     }
     this.backoff.reset();
+    this.refusedBackoff.reset();
   }
 
   private apply(event: WatchEvent<KubeObject>): void {

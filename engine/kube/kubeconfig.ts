@@ -30,13 +30,22 @@ export interface CreateKubeClientOptions
 
 /** The production client: node:https with shared keep-alive agents, auth from the kubeconfig. */
 export function createKubeClient(options: CreateKubeClientOptions): HttpKubeClient {
-  const { kubeConfig, namespace, maxSockets, requestTimeoutMs, idleSocketTimeoutMs, credentials, ...rest } =
-    options;
+  const {
+    kubeConfig,
+    namespace,
+    maxSockets,
+    requestTimeoutMs,
+    idleSocketTimeoutMs,
+    credentials,
+    userAgent,
+    ...rest
+  } = options;
   const transport = new HttpsTransport(kubeConfig, {
     ...(maxSockets !== undefined ? { maxSockets } : {}),
     ...(requestTimeoutMs !== undefined ? { requestTimeoutMs } : {}),
     ...(idleSocketTimeoutMs !== undefined ? { idleSocketTimeoutMs } : {}),
     ...(credentials !== undefined ? { credentials } : {}),
+    ...(userAgent !== undefined ? { userAgent } : {}),
   });
   return new HttpKubeClient({
     ...rest,

@@ -1,6 +1,7 @@
 import type { KubeClient } from './client.ts';
 import { microTime, systemClock, type Clock } from './clock.ts';
 import { isAlreadyExists, isConflict } from './errors.ts';
+import type { LeaseFence } from './fence.ts';
 import { errorFields, stderrLogger, type KubeLogger } from './logger.ts';
 import type { KubeObject } from './types.ts';
 
@@ -37,6 +38,13 @@ export interface LeaderElectorOptions {
   onNewLeader?: (identity: string) => void;
   /** Give the lease up on stop() so another candidate takes over at once. Default true. */
   releaseOnStop?: boolean;
+  /**
+   * Told when each successful lease write was sent, and revoked when leadership ends, so the
+   * process's other writes can be refused once the lease may have passed to another candidate. Its
+   * validity must be below the lease duration (use renewDeadlineMs). The elector's own Lease writes
+   * must not go through a client fenced by it.
+   */
+  fence?: LeaseFence;
   clock?: Clock;
   logger?: KubeLogger;
 }
@@ -132,6 +140,9 @@ export class LeaderElector {
         }
       }
       this.leading = false;
+      // lost (or may have lost) the lease: no write from here on. A graceful stop still holds it
+      // while the controllers wind down, and revokes just before the release below.
+      if (!signal.aborted) this.options.fence?.revoke();
       leadership.abort();
       this.logger.info('stopped leading', { lease: this.options.name, identity: this.options.identity });
       try {
@@ -139,6 +150,7 @@ export class LeaderElector {
       } catch (err) {
         this.logger.error('onStoppedLeading threw', errorFields(err));
       }
+      this.options.fence?.revoke();
       if (signal.aborted && (this.options.releaseOnStop ?? true)) await this.release();
     }
   }
@@ -206,6 +218,9 @@ export class LeaderElector {
   /** Creates, takes over or renews `lease`; `held` when another holder's lease is still valid. */
   private async attempt(lease: Lease | undefined, signal: AbortSignal): Promise<'ok' | 'held' | 'conflict'> {
     const now = this.clock.now();
+    const fence = this.options.fence;
+    // the lease is ours from no earlier than the moment the write leaves: count validity from here
+    const sentAt = fence?.clock() ?? 0;
     try {
       if (!lease) {
         const created = await this.options.client.create<Lease>(
@@ -217,6 +232,7 @@ export class LeaderElector {
           { signal },
         );
         this.observe(created);
+        fence?.renewed(sentAt);
         return 'ok';
       }
       if (lease !== this.observed) this.observe(lease);
@@ -233,6 +249,7 @@ export class LeaderElector {
           : this.spec(microTime(now), transitions + 1, now),
       };
       this.observe(await this.options.client.update<Lease>(next, { signal }));
+      fence?.renewed(sentAt);
       return 'ok';
     } catch (err) {
       if (!isConflict(err) && !isAlreadyExists(err)) throw err;

@@ -11,6 +11,11 @@ export interface TransportRequest {
   signal?: AbortSignal;
   /** Socket idle timeout; a request that receives nothing for this long fails. */
   timeoutMs?: number;
+  /**
+   * Asked again at the last moment, when the request has its connection and before a byte is sent
+   * (it may have waited for a free socket): an error aborts the request with that error.
+   */
+  guard?: () => Error | undefined;
 }
 
 export interface TransportResponse {

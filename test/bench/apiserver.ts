@@ -85,3 +85,67 @@ export function auditCounts(logFile: string, user: string, from: number, to: num
   }
   return out;
 }
+
+/** One request as the audit log recorded it (the last stage seen of it). */
+export interface AuditRecord {
+  auditID: string;
+  stage: string;
+  verb: string;
+  userAgent: string;
+  /** `leases.coordination.k8s.io`, `configmaps`, `widgets.example.io/status`, or `non-resource`. */
+  resource: string;
+  namespace?: string;
+  name?: string;
+  /** HTTP status of the response (0 when the log has none). */
+  code: number;
+  /** When the server received the request (epoch ms). */
+  receivedAt: number;
+}
+
+/** Every request in an audit log (policy level Metadata or more), one record per auditID. */
+export function readAuditLog(logFile: string): AuditRecord[] {
+  const byId = new Map<string, AuditRecord>();
+  let text: string;
+  try {
+    text = readFileSync(logFile, 'utf8');
+  } catch {
+    return [];
+  }
+  for (const line of text.split('\n')) {
+    if (!line) continue;
+    let e: AuditEvent & {
+      userAgent?: string;
+      responseStatus?: { code?: number };
+      objectRef?: { namespace?: string; name?: string };
+    };
+    try {
+      e = JSON.parse(line) as typeof e;
+    } catch {
+      continue;
+    }
+    const ref = e.objectRef;
+    const resource = ref?.resource
+      ? `${ref.resource}${ref.apiGroup ? `.${ref.apiGroup}` : ''}${ref.subresource ? `/${ref.subresource}` : ''}`
+      : 'non-resource';
+    byId.set(e.auditID, {
+      auditID: e.auditID,
+      stage: e.stage,
+      verb: e.verb,
+      userAgent: e.userAgent ?? '',
+      resource,
+      ...(ref?.namespace ? { namespace: ref.namespace } : {}),
+      ...(ref?.name ? { name: ref.name } : {}),
+      code: e.responseStatus?.code ?? byId.get(e.auditID)?.code ?? 0,
+      receivedAt: Date.parse(e.requestReceivedTimestamp),
+    });
+  }
+  return [...byId.values()];
+}
+
+/** An audit policy recording every request at Metadata level (no bodies), without the RequestReceived stage. */
+export const METADATA_AUDIT_POLICY = `apiVersion: audit.k8s.io/v1
+kind: Policy
+omitStages: [RequestReceived]
+rules:
+  - level: Metadata
+`;

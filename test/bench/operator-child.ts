@@ -12,6 +12,7 @@ import type {
   CacheStats,
   Command,
   Hello,
+  LeaderState,
   LoopDelay,
   Memory,
   OperatorMetrics,
@@ -128,7 +129,16 @@ async function handle(command: Command): Promise<unknown> {
   switch (command.cmd) {
     case 'start': {
       if (operator) throw new Error('already started');
-      const { kubeconfig, namespace, workers, expectClaims } = command.args;
+      const {
+        kubeconfig,
+        namespace,
+        workers,
+        expectClaims,
+        leaderElect,
+        leaseDurationMs,
+        leaseName,
+        identity,
+      } = command.args;
       registry = new Registry();
       startup = { startCalled: Date.now(), expectClaims: expectClaims ?? 0 };
       trackStartup(startup);
@@ -138,12 +148,25 @@ async function handle(command: Command): Promise<unknown> {
         registry,
         logger: createLogger('warn'),
         ...(workers ? { workers } : {}),
+        ...(leaderElect ? { leaderElect } : {}),
+        ...(leaseDurationMs ? { leaseDurationMs } : {}),
+        ...(leaseName ? { leaseName } : {}),
+        ...(identity ? { identity } : {}),
       });
       startup.startReturned = Date.now();
       return startup;
     }
     case 'startup':
       return startup;
+    case 'leader': {
+      if (!operator) throw new Error('not started');
+      const state: LeaderState = {
+        identity: operator.identity,
+        isLeader: operator.isLeader(),
+        fencedWrites: operator.fencedWrites(),
+      };
+      return state;
+    }
     case 'metrics':
       return metrics();
     case 'memory': {

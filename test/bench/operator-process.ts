@@ -10,6 +10,7 @@ import type {
   CacheStats,
   Command,
   Hello,
+  LeaderState,
   LoopDelay,
   Memory,
   OperatorMetrics,
@@ -216,6 +217,20 @@ export class OperatorProcess {
 
   resync(): Promise<{ claims: number }> {
     return this.call({ cmd: 'resync' });
+  }
+
+  leader(): Promise<LeaderState> {
+    return this.call({ cmd: 'leader' });
+  }
+
+  /** Sends a signal to the child: SIGKILL (a crash), SIGSTOP / SIGCONT (a pause: GC, partition, frozen VM). */
+  signal(signal: 'SIGKILL' | 'SIGSTOP' | 'SIGCONT'): void {
+    this.child.kill(signal);
+  }
+
+  /** Resolves with the exit code (null after a signal) once the child is gone. */
+  waitForExit(): Promise<number | null> {
+    return this.exited;
   }
 
   /** Stops the operator cleanly (bounded), then makes sure the process is gone. */

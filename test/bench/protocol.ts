@@ -6,6 +6,20 @@ export interface StartArgs {
   workers?: number;
   /** Claims present at start: the child records when it has reconciled this many. */
   expectClaims?: number;
+  /** Run as one of several replicas electing a leader through a Lease. */
+  leaderElect?: boolean;
+  leaseDurationMs?: number;
+  leaseName?: string;
+  /** The replica's identity (in the Lease and in its User-Agent). */
+  identity?: string;
+}
+
+/** Leader-election state of the child's operator. */
+export interface LeaderState {
+  identity: string;
+  isLeader: boolean;
+  /** Writes it refused to send because it might no longer hold the lease. */
+  fencedWrites: number;
 }
 
 export interface Memory {
@@ -68,6 +82,7 @@ export type Command =
   | { cmd: 'cache' }
   | { cmd: 'resync' }
   | { cmd: 'loop'; reset?: boolean }
+  | { cmd: 'leader' }
   | { cmd: 'stop' };
 
 export interface Request {

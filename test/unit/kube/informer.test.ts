@@ -190,6 +190,36 @@ describe('Informer (fake transport)', () => {
     expect(informer.store.get('ns/a')?.metadata.resourceVersion).to.equal('3');
   });
 
+  it('retries refused connections (API server restarting) on a short, separate backoff', async () => {
+    let lists = 0;
+    const transport = new FakeTransport();
+    transport.respond = () => {
+      if (++lists <= 6)
+        throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6443'), { code: 'ECONNREFUSED' });
+      return lists === 7 ? status(503, 'ServiceUnavailable', 'starting') : listOf('10', []);
+    };
+    const { client } = fakeClient(transport);
+    const clock = recordingClock();
+    const informer = new Informer({
+      client,
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      namespace: 'ns',
+      clock,
+      logger: silentLogger,
+      backoff: { initialMs: 100, maxMs: 30_000, jitter: 0 },
+      refusedBackoff: { initialMs: 250, maxMs: 2_000, jitter: 0 },
+    });
+    informer.start();
+    stop = () => informer.stop();
+    await transport.nextWatch();
+    // the outage never grows the delay past 2 s, and the 503 of a starting server is the first
+    // ordinary failure: it waits the initial 100 ms, not a delay grown while nobody was listening
+    expect(clock.sleeps).to.deep.equal([250, 500, 1000, 2000, 2000, 2000, 100]);
+    expect(informer.stats.errors).to.equal(7);
+    expect(informer.hasSynced()).to.equal(true);
+  });
+
   it('treats a watch that ends at once without events as a failure (no hot loop)', async () => {
     const { transport, informer, clock } = setup(() => listOf('10', []));
     informer.start();
