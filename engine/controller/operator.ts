@@ -81,8 +81,10 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
     options.identity ?? `${process.env.POD_NAME ?? hostname()}-${randomBytes(3).toString('hex')}`;
   // Lease timing: the fence lets writes through until (last renewal sent) + renewDeadline, and another
   // replica can take the lease no earlier than (last renewal sent) + leaseDuration.
-  const leaseDurationMs = options.leaseDurationMs ?? 15_000;
-  const renewDeadlineMs = options.leaseDurationMs ? Math.floor(leaseDurationMs * 0.66) : 10_000;
+  // A crashed leader is replaced within leaseDuration + 2 × 1.2 × retryPeriod: 14.8 s by default.
+  const leaseDurationMs = options.leaseDurationMs ?? 10_000;
+  const renewDeadlineMs = Math.floor(leaseDurationMs * 0.66);
+  const retryPeriodMs = Math.max(200, Math.min(2_000, Math.floor(leaseDurationMs / 5)));
   const fence = options.leaderElect ? new LeaseFence({ validForMs: renewDeadlineMs }) : undefined;
   const client = createKubeClient({
     kubeConfig: options.kubeConfig,
@@ -182,9 +184,7 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
       identity,
       leaseDurationMs,
       renewDeadlineMs,
-      ...(options.leaseDurationMs
-        ? { retryPeriodMs: Math.max(200, Math.floor(options.leaseDurationMs / 5)) }
-        : {}),
+      retryPeriodMs,
       ...(fence ? { fence } : {}),
       onStartedLeading: () => {
         logger.info('became leader', { identity });

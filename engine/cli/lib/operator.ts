@@ -32,7 +32,7 @@ export const OPERATOR_DEFAULTS = {
   metricsBindAddress: ':8080',
   healthProbeBindAddress: ':8081',
   artifactBindAddress: ':8090',
-  leaseDuration: '15s',
+  leaseDuration: '10s',
   workers: '16',
   resyncPeriod: '10m',
   logLevel: 'info',

@@ -31,7 +31,7 @@ describe('kubify operator flags', () => {
     const options = operatorOptions(flags, {});
     expect(options).to.include({ namespace: 'kubify-system', healthBindAddress: ':8081', workers: 16 });
     expect(options).not.to.have.property('metricsBindAddress');
-    expect(options).to.include({ resyncMs: 600_000, leaseDurationMs: 15_000, logLevel: 'info' });
+    expect(options).to.include({ resyncMs: 600_000, leaseDurationMs: 10_000, logLevel: 'info' });
   });
 
   it('auto-installs missing upstream APIs unless told --auto-install=false', () => {
