@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import type { KubeClient, KubeObject } from '../../../engine/kube/index.ts';
+import { AUDIT_REPORTING_CONTROLLER, recordOf } from '../../../engine/controller/audit.ts';
 import { newNamespace } from '../../support/cluster.ts';
 import { eventually } from '../../support/http.ts';
 import {
@@ -170,19 +171,25 @@ describe('operator: claim lifecycle', function () {
       async () =>
         condition(await client.get(widgetRef(group, ns, 'w6')), 'Ready')?.status === 'True' || undefined,
     );
-    const reasons = await eventually('events for w6', async () => {
+    const mine = await eventually('events for w6', async () => {
       const events = await client.list({ apiVersion: 'events.k8s.io/v1', kind: 'Event', namespace: ns });
-      const mine = events.items.filter(
+      const found = events.items.filter(
         (e) => (e as { regarding?: { name?: string } }).regarding?.name === 'w6',
       );
-      const found = mine.map((e) => `${String(e.reason)}: ${String(e.note)}`).sort();
-      return found.some((f) => f.startsWith('AuditApply')) && found.some((f) => f.startsWith('Ready:'))
-        ? found
-        : undefined;
+      return found.some((e) => e.reason === 'Ready') ? found : undefined;
     });
-    // A new claim goes Synced and Ready in one status write: one Event says both.
-    const transition = reasons.find((r) => r.startsWith('Ready:'));
-    expect(transition).to.match(/^Ready: Ready=True: .*; Synced=True: /);
+    // A new claim goes Synced and Ready in one status write, and the audit record of what that reconcile
+    // applied rides on the same Event: one Event says all of it.
+    expect(mine.map((e) => `${String(e.reason)}: ${String(e.note)}`)).to.have.length(1);
+    const [event] = mine;
+    expect(`${String(event!.reason)}: ${String(event!.note)}`).to.match(
+      /^Ready: Ready=True: .*; Synced=True: .* \| Apply Widget\/w6 \(revision 1\) by kubify-admin: Success: apply /,
+    );
+    expect(event).to.include({ reportingController: AUDIT_REPORTING_CONTROLLER, action: 'Apply' });
+    const record = recordOf(event!);
+    expect(record).to.include({ action: 'Apply', result: 'Success', actor: 'kubify-admin', revision: 1 });
+    expect(record?.claim).to.include({ kind: 'Widget', name: 'w6', namespace: ns });
+    expect(record?.message).to.contain('apply ConfigMap/w6-config');
     const lines = op.logs.filter(
       (l) => (l.claim as { name?: string } | undefined)?.name === 'w6' && l.action === 'Apply',
     );
