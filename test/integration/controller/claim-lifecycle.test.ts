@@ -92,6 +92,25 @@ describe('operator: claim lifecycle', function () {
     expect(readyWidgets?.value, 'kubify_claims{kind=Widget,ready=true}').to.be.at.least(1);
   });
 
+  it('puts back a composed field someone else changed, and a composed object someone deleted', async () => {
+    await client.apply(widget(group, ns, 'w8', { color: 'red' }));
+    const cm = await eventually('ConfigMap w8-config', () => get('ConfigMap', 'w8-config'));
+    const ref = { apiVersion: 'v1', kind: 'ConfigMap', namespace: ns, name: 'w8-config' };
+    await client.patch(ref, { data: { color: 'blue' } }, { fieldManager: 'someone-else' });
+    await eventually(
+      'color put back',
+      async () =>
+        ((await get('ConfigMap', 'w8-config')) as { data?: { color?: string } } | undefined)?.data?.color ===
+          'red' || undefined,
+    );
+    await client.delete(ref);
+    const again = await eventually('ConfigMap w8-config created again', async () => {
+      const now = await get('ConfigMap', 'w8-config');
+      return now && now.metadata.uid !== cm.metadata.uid ? now : undefined;
+    });
+    expect((again as { data?: Record<string, string> }).data).to.deep.equal({ color: 'red' });
+  });
+
   it('updates composed objects when the claim changes', async () => {
     await client.apply(widget(group, ns, 'w2', { color: 'red' }));
     await eventually(
