@@ -2,9 +2,13 @@
  * The audit trail: every change kubify makes (CLI apply/delete/pin, operator apply/delete/prune) is
  * recorded twice — as an `events.k8s.io/v1` Event on the claim and as one JSON line on a log stream.
  *
- * The Event is how `kubify audit` finds it: `reportingController: kubify.io/audit`, reason
- * `Audit<Action>` (e.g. `AuditApply`), and the whole record as JSON in the annotation `kubify.io/audit`.
- * Audit events are never de-duplicated (each change is its own Event, unlike the EventRecorder's series).
+ * The Event is how `kubify audit` finds it: `reportingController: kubify.io/audit`, `action` the
+ * audited action, and the whole record as JSON in the annotation `kubify.io/audit`. Its reason is
+ * `Audit<Action>` (e.g. `AuditApply`) — or, when the change also moved one of the claim's conditions,
+ * the transition itself (`Ready`, `SyncedFalse`, `Deleted`, ...) with the transition's note first: one
+ * Event per change rather than an audit Event plus a transition Event (a new claim costs the API server
+ * one Event create, not two). Audit events are never de-duplicated (each change is its own Event,
+ * unlike the EventRecorder's series).
  */
 import { randomBytes } from 'node:crypto';
 import type { KubeClient, KubeObject } from '../kube/index.ts';
@@ -71,8 +75,22 @@ export function auditNote(record: AuditRecord): string {
   );
 }
 
-/** The Event that records `record` on its claim. */
-export function auditEvent(record: AuditRecord, claimUid: string | undefined, instance: string): KubeObject {
+/** A condition transition of the claim that the audit Event reports as well (see the file comment). */
+export interface AuditTransition {
+  type: 'Normal' | 'Warning';
+  /** `Ready`, `SyncedFalse`, `Deleted`, ... */
+  reason: string;
+  /** `Ready=True: ...; Synced=True: ...` */
+  note: string;
+}
+
+/** The Event that records `record` on its claim (as the claim's condition transition too, when given). */
+export function auditEvent(
+  record: AuditRecord,
+  claimUid: string | undefined,
+  instance: string,
+  transition?: AuditTransition,
+): KubeObject {
   const stamp = Date.parse(record.time);
   const micro = `${new Date(Number.isNaN(stamp) ? 0 : stamp).toISOString().replace('Z', '')}000Z`;
   return {
@@ -87,23 +105,26 @@ export function auditEvent(record: AuditRecord, claimUid: string | undefined, in
     eventTime: micro,
     reportingController: AUDIT_REPORTING_CONTROLLER,
     reportingInstance: instance.slice(0, 128),
-    type: record.result === 'Success' ? 'Normal' : 'Warning',
-    reason: `${AUDIT_REASON_PREFIX}${record.action}`,
+    type: record.result === 'Success' && transition?.type !== 'Warning' ? 'Normal' : 'Warning',
+    reason: transition ? transition.reason.slice(0, 128) : `${AUDIT_REASON_PREFIX}${record.action}`,
     action: record.action,
     regarding: { ...record.claim, ...(claimUid ? { uid: claimUid } : {}) },
     related: record.target,
-    note: auditNote(record),
+    note: (transition ? `${transition.note} | ${auditNote(record)}` : auditNote(record)).slice(0, 1024),
   };
 }
 
-/** Reads an audit record back from an Event; undefined for Events that are not audit records. */
+/**
+ * Reads an audit record back from an Event; undefined for Events that are not audit records (an audit
+ * record is an Event of the audit reporting controller, or with an `Audit<Action>` reason, that carries
+ * the annotation).
+ */
 export function recordOf(event: KubeObject): AuditRecord | undefined {
   const text = event.metadata.annotations?.[AUDIT_ANNOTATION];
-  if (
-    text === undefined ||
-    !(typeof event.reason === 'string' && event.reason.startsWith(AUDIT_REASON_PREFIX))
-  )
-    return undefined;
+  const audit =
+    event.reportingController === AUDIT_REPORTING_CONTROLLER ||
+    (typeof event.reason === 'string' && event.reason.startsWith(AUDIT_REASON_PREFIX));
+  if (text === undefined || !audit) return undefined;
   try {
     const { audit: _a, ...record } = JSON.parse(text) as AuditRecord & { audit?: unknown };
     return record;
@@ -138,6 +159,8 @@ export interface AuditEntry {
   message?: string;
   /** Also record it as an Event on the claim (default true); false: the log line only. */
   event?: boolean;
+  /** The claim's condition transition this change caused: the one Event reports both. */
+  transition?: AuditTransition;
 }
 
 function targetOf(o: KubeObject | AuditTarget): AuditTarget {
@@ -194,7 +217,7 @@ export class AuditLog {
     if (!client || entry.event === false) return;
     const uid = 'metadata' in entry.claim ? entry.claim.metadata.uid : undefined;
     try {
-      await client.create(auditEvent(record, uid, this.options.instance ?? actor));
+      await client.create(auditEvent(record, uid, this.options.instance ?? actor, entry.transition));
     } catch (err) {
       this.options.write(
         JSON.stringify({ audit: true, error: `recording audit event failed: ${(err as Error).message}` }),

@@ -64,6 +64,12 @@ export class ClaimController {
   /** `identity()` of an object another claim holds -> the claims refused it (re-queued when it goes). */
   private readonly blocked = new Map<string, Set<string>>();
   private readonly blocking = new Map<string, readonly string[]>();
+  /**
+   * Claims being reconciled right now -> child events that arrived meanwhile. The watch often delivers
+   * the echo of an apply before the apply's response is read (so it cannot be told from someone else's
+   * change yet); these are judged when the reconcile ends instead of queueing the claim again at once.
+   */
+  private readonly reconciling = new Map<string, { obj: KubeObject; deleted: boolean }[]>();
   private readonly reconciler: ClaimReconciler;
   private workersDone: Promise<void> | undefined;
   private resyncTimer: NodeJS.Timeout | undefined;
@@ -165,20 +171,19 @@ export class ClaimController {
       lease.informer.store.addIndex(CLAIM_INDEX, claimOfChild);
       indexedStores.add(lease.informer.store);
     }
-    const onChild = (obj: KubeObject): void => {
+    const onChild = (obj: KubeObject, deleted = false): void => {
       const claimKey = claimKeyOfChild(obj, this.options.kind.kindLabel);
-      if (claimKey) this.queue.add(claimKey);
+      if (!claimKey) return;
+      const held = this.reconciling.get(claimKey);
+      if (held) held.push({ obj, deleted });
+      else this.queue.add(claimKey);
     };
-    // The echo of kubify's own apply (same resourceVersion as the apply returned) changes nothing.
-    const ownEcho = (obj: KubeObject): boolean =>
-      obj.metadata.uid !== undefined &&
-      this.lastApplied.get(obj.metadata.uid)?.resourceVersion === obj.metadata.resourceVersion;
     const removeHandler = lease.informer.addHandlers({
-      onAdd: (obj) => !ownEcho(obj) && onChild(obj),
-      onUpdate: (_o, obj) => !ownEcho(obj) && onChild(obj),
+      onAdd: (obj) => !this.ownEcho(obj) && onChild(obj),
+      onUpdate: (_o, obj) => !this.ownEcho(obj) && onChild(obj),
       onDelete: (obj) => {
         if (obj.metadata.uid) this.lastApplied.delete(obj.metadata.uid);
-        onChild(obj);
+        onChild(obj, true);
         for (const claimKey of this.blocked.get(identity(obj)) ?? []) this.queue.add(claimKey);
       },
     });
@@ -241,10 +246,19 @@ export class ClaimController {
     return [...this.childLeases.values()].flatMap((l) => l.informer.store.byIndex(CLAIM_INDEX, value));
   }
 
+  /** The echo of kubify's own apply (same resourceVersion as the apply returned) changes nothing. */
+  private ownEcho(obj: KubeObject): boolean {
+    return (
+      obj.metadata.uid !== undefined &&
+      this.lastApplied.get(obj.metadata.uid)?.resourceVersion === obj.metadata.resourceVersion
+    );
+  }
+
   private async process(key: string): Promise<void> {
     const { metrics, kind, composition, logger } = this.options;
     const started = performance.now();
     let result = 'success';
+    this.reconciling.set(key, []);
     try {
       const outcome = await this.reconciler.reconcile(key);
       this.queue.forget(key);
@@ -258,6 +272,10 @@ export class ClaimController {
       const delay = this.queue.addRateLimited(key);
       logger.warn('reconcile failed, retrying', { kind: kind.kind, key, retryInMs: delay, error: err });
     } finally {
+      // Child events seen during the reconcile: its own applies' echoes are known as such now.
+      const held = this.reconciling.get(key) ?? [];
+      this.reconciling.delete(key);
+      if (held.some((h) => h.deleted || !this.ownEcho(h.obj))) this.queue.add(key);
       metrics?.reconcileTotal.inc({ kind: kind.kind, composition, result });
       metrics?.reconcileDuration.observe({ kind: kind.kind, result }, (performance.now() - started) / 1000);
       metrics?.queueDepth.set({ kind: kind.kind }, this.queue.length());

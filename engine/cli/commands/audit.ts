@@ -23,8 +23,10 @@ export const auditCommand: CommandFactory = (ctx) =>
     .addHelpText(
       'after',
       `
-Records are Events with reportingController kubify.io/audit and reason Audit<Action> (AuditApply,
-AuditDelete, AuditPrune, AuditPin, AuditUnpin), the record as JSON in their kubify.io/audit annotation.
+Records are Events with reportingController kubify.io/audit, the record as JSON in their
+kubify.io/audit annotation and the action in their action field. The reason is Audit<Action> (AuditApply,
+AuditDelete, AuditPrune, AuditPin, AuditUnpin), or the claim's condition transition (Ready, SyncedFalse,
+Deleted, ...) when the operator's change moved a condition: one Event reports both.
 Events expire with the API server's --event-ttl (1h by default): ship the JSON audit lines (operator
 stdout, the CLI's $KUBIFY_AUDIT_LOG) to your log store for a lasting trail.
 Exit codes: 0 ok, 1 the cluster could not be read, 2 usage error.

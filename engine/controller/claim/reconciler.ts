@@ -4,6 +4,7 @@ import { render, type CompiledComposition, type RenderResult } from '../../compo
 import { ForbiddenError, NoMatchError } from '../../kube/errors.ts';
 import type { KubeObject, ObjectRef } from '../../kube/types.ts';
 import type { Requirement } from '../../api/composition.ts';
+import type { AuditTransition } from '../audit.ts';
 import { applyDesired, emptyOutcome, type ApplyOutcome } from './apply.ts';
 import { claimIndexValue } from '../child-index.ts';
 import { OWNERSHIP_CONFLICT } from './ownership.ts';
@@ -21,6 +22,14 @@ const RETRY_MISSING_API_MS = 30_000;
 /** An unmanaged object in the way cannot be watched (it is not labelled): look again this often. */
 const RETRY_OWNERSHIP_MS = 60_000;
 
+/** What a reconcile changed: audited, and reported in the claim's one Event for the reconcile. */
+interface Changes {
+  action: 'Apply' | 'Prune' | 'Delete';
+  /** `apply ConfigMap/a-config, apply Secret/a-secret` */
+  summary: string;
+  revision?: number;
+}
+
 interface Outcome {
   synced: ConditionInput;
   ready?: ConditionInput;
@@ -29,6 +38,7 @@ interface Outcome {
   /** Per resource id: the object exists and this claim may not take it. */
   resourceConflicts?: Map<string, string>;
   revision?: number;
+  changes?: Changes;
   result: ReconcileResult;
 }
 
@@ -156,10 +166,11 @@ export class ClaimReconciler {
       );
     const pruned = await prune(this.deps, pruneTargets(result, this.owned(claim, children)));
     const errors = new Map([...applied.errors, ...pruned.errors]);
-    this.recordChanges(claim, revision, [
+    const changes = this.recordChanges(claim, revision, [
       ...[...applied.objects.values()].map((o) => ({ action: 'Apply' as const, target: o })),
       ...pruned.deleted.map((t) => ({ action: 'Prune' as const, target: t.ref })),
     ]);
+    const changed = changes ? { changes } : {};
     if (applied.missingApis.length) {
       const message = `composed API not served: ${applied.missingApis.join(', ')}`;
       return {
@@ -168,6 +179,7 @@ export class ClaimReconciler {
         resourceErrors: errors,
         resourceConflicts: conflicts,
         revision,
+        ...changed,
         result: { requeueAfterMs: RETRY_MISSING_API_MS },
       };
     }
@@ -179,6 +191,7 @@ export class ClaimReconciler {
         resourceErrors: errors,
         resourceConflicts: conflicts,
         revision,
+        ...changed,
         result: {},
       });
     }
@@ -202,6 +215,7 @@ export class ClaimReconciler {
       synced: synced('True', 'ReconcileSuccess', `${result.desired.length} object(s) in sync${pending}`),
       render: result,
       revision,
+      ...changed,
       result: {},
     };
   }
@@ -260,15 +274,16 @@ export class ClaimReconciler {
   }
 
   /**
-   * Audits what a reconcile changed: one log line per object, and one Event on the claim summing it up
-   * (an Event per object would double the writes a new claim costs).
+   * Audits what a reconcile changed: one log line per object now; the claim-level record (one Event
+   * summing it up: an Event per object would double the writes a new claim costs) goes out with the
+   * status write, as the same Event as the condition transition it caused (see announce).
    */
   private recordChanges(
     claim: KubeObject,
     revision: number | undefined,
     changes: readonly { action: 'Apply' | 'Prune' | 'Delete'; target: ObjectRef | KubeObject }[],
-  ): void {
-    if (changes.length === 0) return;
+  ): Changes | undefined {
+    if (changes.length === 0) return undefined;
     const target = (t: ObjectRef | KubeObject): ObjectRef => ('metadata' in t ? refOf(t) : t);
     const audit = this.deps.audit;
     for (const c of changes) {
@@ -283,17 +298,30 @@ export class ClaimReconciler {
     const summary = changes
       .map((c) => `${c.action.toLowerCase()} ${target(c.target).kind}/${target(c.target).name}`)
       .join(', ');
-    const action = changes[0]!.action;
-    if (audit) {
+    return { action: changes[0]!.action, summary, ...(revision !== undefined ? { revision } : {}) };
+  }
+
+  /**
+   * The one Event of a reconcile: the audit record of what it changed, reporting the condition
+   * transition it caused too (reason `Ready`, `SyncedFalse`, ...; the transition's note first), or the
+   * transition alone when nothing changed. A new claim costs one Event create, not two.
+   */
+  private announce(claim: KubeObject, changes: Changes | undefined, transition?: AuditTransition): void {
+    const audit = this.deps.audit;
+    if (changes && audit) {
       audit.record({
-        action,
+        action: changes.action,
         target: this.ref(claim),
         claim,
-        ...(revision !== undefined ? { revision } : {}),
-        message: summary,
+        ...(changes.revision !== undefined ? { revision: changes.revision } : {}),
+        message: changes.summary,
+        ...(transition ? { transition } : {}),
       });
-    } else {
-      this.deps.events.event(claim, 'Normal', 'Applied', summary);
+    } else if (transition) {
+      const note = changes ? `${transition.note} | ${changes.summary}` : transition.note;
+      this.deps.events.event(claim, transition.type, transition.reason, note);
+    } else if (changes) {
+      this.deps.events.event(claim, 'Normal', 'Applied', changes.summary);
     }
   }
 
@@ -329,7 +357,7 @@ export class ClaimReconciler {
       lookup.ok ? lookup.compiled : undefined,
       this.owned(claim, this.deps.childrenOf(key)),
     );
-    this.recordChanges(
+    const changes = this.recordChanges(
       claim,
       lookup.ok ? lookup.revision : undefined,
       outcome.deleted.map((target) => ({ action: 'Delete' as const, target })),
@@ -339,12 +367,17 @@ export class ClaimReconciler {
       await this.writeStatus(claim, {
         synced: synced(outcome.errors.length ? 'False' : 'True', 'Deleting', message),
         ready: ready('False', 'Deleting', message),
+        ...(changes ? { changes } : {}),
         result: {},
       });
       return { requeueAfterMs: WAIT_FOR_DELETION_MS };
     }
     await this.removeFinalizer(claim);
-    this.deps.events.event(claim, 'Normal', 'Deleted', 'all composed objects deleted or orphaned');
+    this.announce(claim, changes, {
+      type: 'Normal',
+      reason: 'Deleted',
+      note: 'all composed objects deleted or orphaned',
+    });
     return {};
   }
 
@@ -374,7 +407,10 @@ export class ClaimReconciler {
     this.deps.metrics?.writes.inc({ verb: 'patch', kind: this.deps.kind.kind });
   }
 
-  /** Writes the claim status when it differs from what the cache holds; emits events on transitions. */
+  /**
+   * Writes the claim status when it differs from what the cache holds; emits the reconcile's one Event
+   * (what it changed, the condition transition, or both).
+   */
   async writeStatus(claim: KubeObject, outcome: Outcome): Promise<void> {
     const previous = claim.status as Record<string, unknown> | undefined;
     const readyCondition =
@@ -393,7 +429,10 @@ export class ClaimReconciler {
       ...(outcome.resourceConflicts ? { resourceConflicts: outcome.resourceConflicts } : {}),
       now: conditionTime(this.deps.now()),
     });
-    if (jsonEqual(status, previous)) return;
+    if (jsonEqual(status, previous)) {
+      this.announce(claim, outcome.changes);
+      return;
+    }
     // One Event per status change that moved a condition (a new claim going Synced and Ready at once is
     // one Event, not two): the reason names the most telling transition, the note says both.
     const changed = ['Ready', 'Synced']
@@ -404,15 +443,15 @@ export class ClaimReconciler {
       }))
       .filter((c) => c.after && c.before?.status !== c.after.status);
     const first = changed[0]?.after;
-    if (first) {
-      const healthy = changed.every((c) => c.after?.status === 'True');
-      this.deps.events.event(
-        claim,
-        healthy ? 'Normal' : 'Warning',
-        `${changed[0]!.type}${first.status === 'True' ? '' : 'False'}`,
-        changed.map((c) => `${c.type}=${c.after!.status}: ${c.after!.message}`).join('; '),
-      );
-    }
+    this.announce(
+      claim,
+      outcome.changes,
+      first && {
+        type: changed.every((c) => c.after?.status === 'True') ? 'Normal' : 'Warning',
+        reason: `${changed[0]!.type}${first.status === 'True' ? '' : 'False'}`,
+        note: changed.map((c) => `${c.type}=${c.after!.status}: ${c.after!.message}`).join('; '),
+      },
+    );
     const { apiVersion, kind, name, namespace } = this.ref(claim);
     await this.deps.client.applyStatus({
       apiVersion,

@@ -17,7 +17,9 @@ import { diffMetrics, settle, spawnOptions, startOn, warmUp } from '../operator-
 import { withOperator } from '../operator-process.ts';
 import type { LoopDelay, Memory, OperatorMetrics } from '../protocol.ts';
 import type { Goal, ScenarioResult, Table } from '../report.ts';
-import { countsText, mib, ms, num, pool, sleep, total } from '../stats.ts';
+import { byVerb, scrapeRequestTotals, type RequestCounts } from '../apiserver.ts';
+import { cpuWindow, idleCpuRate, type CpuWindow, type Pids } from '../cpu.ts';
+import { countsText, diffCounts, mib, ms, num, pool, sleep, total } from '../stats.ts';
 
 const NAMESPACE = 'bench';
 /** The operator's defaults: 16 workers per claim kind, up to 8 applies in flight per claim (5 here). */
@@ -40,6 +42,10 @@ export interface KubifyRun {
   metrics: OperatorMetrics;
   memory: Memory;
   loopDelay: LoopDelay;
+  /** CPU per process from the first create until the operator settled (idle rate taken out). */
+  cpu: CpuWindow;
+  /** apiserver_request_total deltas over the same window (every client: harness creates and watch too). */
+  requests: RequestCounts;
 }
 
 export interface FloorRun {
@@ -47,6 +53,9 @@ export interface FloorRun {
   objects: number;
   concurrency: number;
   floorMs: number;
+  /** CPU per process while the floor applied (the harness is the floor client). */
+  cpu: CpuWindow;
+  requests: RequestCounts;
 }
 
 export interface ConvergenceData {
@@ -79,13 +88,19 @@ export async function runFloor(ctx: BenchContext, n: number): Promise<FloorRun> 
     try {
       // discovery once, outside the timing (the operator has it cached too)
       for (const o of objects.slice(0, OBJECTS_PER_CLAIM)) await client.mapper.mapping(o.apiVersion, o.kind);
+      const pids = controlPlanePids(cluster.cp.pids, { client: process.pid });
+      const idle = await idleCpuRate(pids);
+      const requestsBefore = await scrapeRequestTotals(cluster.admin);
+      const endCpu = cpuWindow(pids, idle);
       const t0 = performance.now();
       await pool(objects, FLOOR_CONCURRENCY, async (o) => {
         await client.apply(o);
       });
       const floorMs = performance.now() - t0;
-      ctx.log(`floor ${n} claims (${objects.length} objects): ${ms(floorMs)}`);
-      return { claims: n, objects: objects.length, concurrency: FLOOR_CONCURRENCY, floorMs };
+      const cpu = endCpu();
+      const requests = diffCounts(await scrapeRequestTotals(cluster.admin), requestsBefore);
+      ctx.log(`floor ${n} claims (${objects.length} objects): ${ms(floorMs)}; CPU/claim ${cpuText(cpu, n)}`);
+      return { claims: n, objects: objects.length, concurrency: FLOOR_CONCURRENCY, floorMs, cpu, requests };
     } finally {
       client.close();
     }
@@ -101,8 +116,13 @@ export async function runKubify(ctx: BenchContext, n: number): Promise<KubifyRun
       await tracker.start();
       try {
         await warmUp(cluster.admin, op);
-        const before = await settle(op, 500);
+        await settle(op, 500);
+        const pids = controlPlanePids(cluster.cp.pids, { operator: op.pid, harness: process.pid });
+        const idle = await idleCpuRate(pids);
+        const requestsBefore = await scrapeRequestTotals(cluster.admin);
+        const before = await op.metrics();
         await op.loopDelay(true);
+        const endCpu = cpuWindow(pids, idle);
         const t0 = performance.now();
         const keys = await createClaims(cluster.admin, NAMESPACE, 0, n, CREATE_CONCURRENCY);
         const createMs = performance.now() - t0;
@@ -116,10 +136,12 @@ export async function runKubify(ctx: BenchContext, n: number): Promise<KubifyRun
           ctx.log(`not every claim became Ready: ${String(err)}`);
         }
         const metrics = diffMetrics(await settle(op, 1000, convergeTimeoutMs(n)), before);
+        const cpu = endCpu();
+        const requests = diffCounts(await scrapeRequestTotals(cluster.admin), requestsBefore);
         const memory = await op.memory();
         const loopDelay = await op.loopDelay();
         ctx.log(
-          `kubify ${n} claims: Synced in ${ms(convergeMs)} (create ${ms(createMs)}), writes ${countsText(metrics.writes)}`,
+          `kubify ${n} claims: Synced in ${ms(convergeMs)} (create ${ms(createMs)}), writes ${countsText(metrics.writes)}; CPU/claim ${cpuText(cpu, n)}; requests/claim ${countsText(perClaimCounts(requests, n))}`,
         );
         return {
           claims: n,
@@ -131,6 +153,8 @@ export async function runKubify(ctx: BenchContext, n: number): Promise<KubifyRun
           metrics,
           memory,
           loopDelay,
+          cpu,
+          requests,
         };
       } finally {
         await tracker.stop();
@@ -157,6 +181,25 @@ export async function convergenceData(ctx: BenchContext, withFloor: boolean): Pr
 }
 
 const perClaim = (n: number, claims: number): string => (claims ? (n / claims).toFixed(2) : 'n/a');
+
+/** etcd and kube-apiserver (in the order engine/controlplane starts them) plus the given processes. */
+function controlPlanePids(cp: readonly number[], others: Pids): Pids {
+  return { apiserver: cp[1] ?? 0, etcd: cp[0] ?? 0, ...others };
+}
+
+const PROCESSES = ['apiserver', 'etcd', 'operator', 'harness', 'client'];
+
+function cpuText(cpu: CpuWindow, claims: number): string {
+  const parts = PROCESSES.filter((p) => p in cpu.net).map((p) => `${p} ${ms(cpu.net[p]! / claims)}`);
+  return `${parts.join(', ')}, total ${ms(total(cpu.net) / claims)}`;
+}
+
+/** Counts divided by the number of claims, two decimals; resources and verbs as the API server names them. */
+function perClaimCounts(counts: RequestCounts, claims: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(counts)) if (v > 0) out[k] = +(v / claims).toFixed(2);
+  return out;
+}
 
 export async function convergenceScenario(ctx: BenchContext): Promise<Omit<ScenarioResult, 'durationMs'>> {
   const data = await convergenceData(ctx, true);
@@ -201,6 +244,46 @@ export async function convergenceScenario(ctx: BenchContext): Promise<Omit<Scena
     columns: ['claims', 'writes by verb/kind', 'API requests by verb/code'],
     rows: data.kubify.map((k) => [num(k.claims), countsText(k.metrics.writes), countsText(k.metrics.api)]),
   };
+  const cpuRows: string[][] = [];
+  const requestRows: string[][] = [];
+  for (const k of data.kubify) {
+    const f = data.floor.find((x) => x.claims === k.claims);
+    for (const [who, run] of [
+      ['kubify', k],
+      ['floor', f],
+    ] as const) {
+      if (!run) continue;
+      const net = run.cpu.net;
+      const cell = (p: string): string => (p in net ? ms(net[p]! / k.claims) : '');
+      cpuRows.push([
+        num(k.claims),
+        who,
+        cell('apiserver'),
+        cell('etcd'),
+        cell('operator'),
+        who === 'kubify' ? cell('harness') : cell('client'),
+        ms(total(net) / k.claims),
+        ms(total(run.cpu.used) / k.claims),
+      ]);
+      requestRows.push([
+        num(k.claims),
+        who,
+        countsText(perClaimCounts(byVerb(run.requests), k.claims)),
+        countsText(perClaimCounts(run.requests, k.claims)),
+      ]);
+    }
+  }
+  const cpuTable: Table = {
+    title:
+      'CPU per claim by process (utime+stime from /proc; first create to settled, idle rate taken out; harness = claim creates + watch, client = the floor client)',
+    columns: ['claims', 'run', 'apiserver', 'etcd', 'operator', 'harness/client', 'total', 'total (raw)'],
+    rows: cpuRows,
+  };
+  const requestTable: Table = {
+    title: 'API server requests per claim (apiserver_request_total deltas, every client)',
+    columns: ['claims', 'run', 'by verb', 'by verb and resource'],
+    rows: requestRows,
+  };
   const goals: Goal[] = [];
   const at1000 = data.kubify.find((k) => k.claims === 1000);
   const floor1000 = data.floor.find((f) => f.claims === 1000);
@@ -228,7 +311,7 @@ export async function convergenceScenario(ctx: BenchContext): Promise<Omit<Scena
   return {
     name: 'convergence',
     title: '2. Convergence vs the floor',
-    tables: [table, breakdown],
+    tables: [table, breakdown, cpuTable, requestTable],
     goals,
     notes: [
       `floor: the same ${OBJECTS_PER_CLAIM} objects per claim, server-side applied by engine/kube's client, ${FLOOR_CONCURRENCY} in flight, as many as the operator's ${OPERATOR_WORKERS} workers x ${Math.min(8, OBJECTS_PER_CLAIM)} parallel applies per claim can have through the same 16 sockets`,

@@ -166,4 +166,25 @@ describe('kubify logs and kubify audit', function () {
       claim.metadata.uid,
     ]);
   });
+
+  it("audit: lists the operator's change that made the claim Ready, recorded on the transition's Event", async () => {
+    const run = await eventually('the operator audit record', async () => {
+      const r = await kubify(['audit', `widget.${group}/shop`, '-n', ns, '-o', 'json']);
+      const items = (
+        JSON.parse(r.stdout) as {
+          items: { action: string; actor: string; target: { kind: string }; message?: string }[];
+        }
+      ).items;
+      return items.find((i) => i.actor === 'kubify-admin' && i.target.kind === 'Widget');
+    });
+    expect(run).to.include({ action: 'Apply' });
+    expect(run.message).to.contain('apply Deployment/shop-web');
+    const events = await client.listAll({ apiVersion: 'events.k8s.io/v1', kind: 'Event', namespace: ns });
+    const transitions = events.items.filter(
+      (e) => (e.regarding as { name?: string }).name === 'shop' && e.reason === 'Ready',
+    );
+    expect(transitions.map((e) => [e.action, e.reportingController])).to.deep.equal([
+      ['Apply', 'kubify.io/audit'],
+    ]);
+  });
 });

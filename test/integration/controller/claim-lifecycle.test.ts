@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import type { KubeClient, KubeObject } from '../../../engine/kube/index.ts';
+import { AUDIT_REPORTING_CONTROLLER, recordOf } from '../../../engine/controller/audit.ts';
 import { newNamespace } from '../../support/cluster.ts';
 import { eventually } from '../../support/http.ts';
 import {
@@ -91,6 +92,25 @@ describe('operator: claim lifecycle', function () {
     expect(readyWidgets?.value, 'kubify_claims{kind=Widget,ready=true}').to.be.at.least(1);
   });
 
+  it('puts back a composed field someone else changed, and a composed object someone deleted', async () => {
+    await client.apply(widget(group, ns, 'w8', { color: 'red' }));
+    const cm = await eventually('ConfigMap w8-config', () => get('ConfigMap', 'w8-config'));
+    const ref = { apiVersion: 'v1', kind: 'ConfigMap', namespace: ns, name: 'w8-config' };
+    await client.patch(ref, { data: { color: 'blue' } }, { fieldManager: 'someone-else' });
+    await eventually(
+      'color put back',
+      async () =>
+        ((await get('ConfigMap', 'w8-config')) as { data?: { color?: string } } | undefined)?.data?.color ===
+          'red' || undefined,
+    );
+    await client.delete(ref);
+    const again = await eventually('ConfigMap w8-config created again', async () => {
+      const now = await get('ConfigMap', 'w8-config');
+      return now && now.metadata.uid !== cm.metadata.uid ? now : undefined;
+    });
+    expect((again as { data?: Record<string, string> }).data).to.deep.equal({ color: 'red' });
+  });
+
   it('updates composed objects when the claim changes', async () => {
     await client.apply(widget(group, ns, 'w2', { color: 'red' }));
     await eventually(
@@ -170,19 +190,25 @@ describe('operator: claim lifecycle', function () {
       async () =>
         condition(await client.get(widgetRef(group, ns, 'w6')), 'Ready')?.status === 'True' || undefined,
     );
-    const reasons = await eventually('events for w6', async () => {
+    const mine = await eventually('events for w6', async () => {
       const events = await client.list({ apiVersion: 'events.k8s.io/v1', kind: 'Event', namespace: ns });
-      const mine = events.items.filter(
+      const found = events.items.filter(
         (e) => (e as { regarding?: { name?: string } }).regarding?.name === 'w6',
       );
-      const found = mine.map((e) => `${String(e.reason)}: ${String(e.note)}`).sort();
-      return found.some((f) => f.startsWith('AuditApply')) && found.some((f) => f.startsWith('Ready:'))
-        ? found
-        : undefined;
+      return found.some((e) => e.reason === 'Ready') ? found : undefined;
     });
-    // A new claim goes Synced and Ready in one status write: one Event says both.
-    const transition = reasons.find((r) => r.startsWith('Ready:'));
-    expect(transition).to.match(/^Ready: Ready=True: .*; Synced=True: /);
+    // A new claim goes Synced and Ready in one status write, and the audit record of what that reconcile
+    // applied rides on the same Event: one Event says all of it.
+    expect(mine.map((e) => `${String(e.reason)}: ${String(e.note)}`)).to.have.length(1);
+    const [event] = mine;
+    expect(`${String(event!.reason)}: ${String(event!.note)}`).to.match(
+      /^Ready: Ready=True: .*; Synced=True: .* \| Apply Widget\/w6 \(revision 1\) by kubify-admin: Success: apply /,
+    );
+    expect(event).to.include({ reportingController: AUDIT_REPORTING_CONTROLLER, action: 'Apply' });
+    const record = recordOf(event!);
+    expect(record).to.include({ action: 'Apply', result: 'Success', actor: 'kubify-admin', revision: 1 });
+    expect(record?.claim).to.include({ kind: 'Widget', name: 'w6', namespace: ns });
+    expect(record?.message).to.contain('apply ConfigMap/w6-config');
     const lines = op.logs.filter(
       (l) => (l.claim as { name?: string } | undefined)?.name === 'w6' && l.action === 'Apply',
     );

@@ -77,8 +77,12 @@ describe('operator: composition changes, revisions, broken compositions, missing
     await eventually('latest-secret to be pruned', async () =>
       (await find('Secret', 'latest-secret')) ? undefined : true,
     );
-    const latest = await claimCondition(group, 'latest', 'Ready', (x) => x.status === 'True');
-    expect((latest.status as { compositionRevision: number }).compositionRevision).to.equal(2);
+    // The prune and the status write are one reconcile, but the prune is seen first: wait for the status.
+    await eventually('latest to report revision 2', async () => {
+      const got = await client.get(widgetRef(group, ns, 'latest'));
+      return (got.status as { compositionRevision?: number } | undefined)?.compositionRevision === 2;
+    });
+    await claimCondition(group, 'latest', 'Ready', (x) => x.status === 'True');
     const config = await find('ConfigMap', 'latest-config');
     expect(config?.metadata.annotations?.['kubify.io/composition-revision']).to.equal('2');
     const pinned = await client.get(widgetRef(group, ns, 'pinned'));
