@@ -26,6 +26,24 @@ function validatorFor(compiled: CompiledComposition): ValidateFunction | string 
   return cached;
 }
 
+/**
+ * Deepest nesting of maps and lists a claim's spec may have. Real claims nest a few dozen levels; JSON
+ * lets a claim nest thousands, which would overflow the stack of every recursive copy and serializer.
+ */
+export const MAX_SPEC_DEPTH = 256;
+
+/** Whether `value` nests maps and lists deeper than `max` (iterative: any depth is safe to ask about). */
+function deeperThan(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    const [current, depth] = item;
+    if (typeof current !== 'object' || current === null) continue;
+    if (depth >= max) return true;
+    for (const child of Object.values(current)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
 const stringMap = (value: unknown): Record<string, string> => {
   const out: Record<string, string> = {};
   if (!isRecord(value)) return out;
@@ -69,6 +87,10 @@ export function readClaim(
       'metadata',
       'namespace',
     ]);
+  }
+  if (deeperThan(claim.spec, MAX_SPEC_DEPTH)) {
+    fatal('claim.too-deep', `spec nests maps and lists more than ${MAX_SPEC_DEPTH} levels deep`, ['spec']);
+    return { problems };
   }
   const spec: Record<string, unknown> = isRecord(claim.spec) ? structuredClone(claim.spec) : {};
   if (claim.spec !== undefined && !isRecord(claim.spec))
