@@ -9,6 +9,7 @@ import { ajvErrorsToProblems } from './ajv-problems.ts';
 import { compileSchema, newAjv } from './ajv.ts';
 import type { CompiledComposition } from './compiled.ts';
 import { isRecord } from './path.ts';
+import { defineKey } from './template/helpers/values.ts';
 import { locate } from './positions.ts';
 import type { PositionIndex } from './positions.ts';
 import type { ClaimInfo } from './render-types.ts';
@@ -47,7 +48,10 @@ function deeperThan(value: unknown, max: number): boolean {
 const stringMap = (value: unknown): Record<string, string> => {
   const out: Record<string, string> = {};
   if (!isRecord(value)) return out;
-  for (const key of Object.keys(value).sort()) if (typeof value[key] === 'string') out[key] = value[key];
+  for (const key of Object.keys(value).sort()) {
+    const item = value[key];
+    if (typeof item === 'string') defineKey(out, key, item);
+  }
   return out;
 };
 

@@ -171,9 +171,28 @@ export function objectOf(entries: readonly (readonly [string, unknown])[]): Reco
   return out;
 }
 
+/** Names `Object.prototype` has (and `__proto__`): as keys they must stay plain own keys. */
+export const PROTOTYPE_KEYS: readonly string[] = [
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'valueOf',
+  'toJSON',
+  'hasOwnProperty',
+  '__defineGetter__',
+  'isPrototypeOf',
+];
+
+/** A map key: hostile text, often a prototype name. */
+export const hostileKey: fc.Arbitrary<string> = fc.oneof(
+  { arbitrary: hostileString, weight: 3 },
+  { arbitrary: fc.constantFrom(...PROTOTYPE_KEYS), weight: 1 },
+);
+
 /** Entries with distinct keys. */
 export function entries<T>(value: fc.Arbitrary<T>, maxLength = 4): fc.Arbitrary<[string, T][]> {
-  return fc.uniqueArray(fc.tuple(hostileString, value), { maxLength, selector: ([key]) => key });
+  return fc.uniqueArray(fc.tuple(hostileKey, value), { maxLength, selector: ([key]) => key });
 }
 
 /** JSON data (what a claim can hold) with hostile keys and strings at every level. */

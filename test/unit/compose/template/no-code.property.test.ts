@@ -82,6 +82,7 @@ const protoJson: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>((tie) => 
 /** Everything a helper argument can be: data, a missing value, a literal, or another helper's result. */
 const helperArg: fc.Arbitrary<unknown> = fc.oneof(
   { arbitrary: protoJson, weight: 4 },
+  { arbitrary: fc.constantFrom(...PROTO_NAMES), weight: 2 },
   { arbitrary: hostileJson, weight: 2 },
   { arbitrary: fc.constant(undefined), weight: 1 },
   { arbitrary: fc.integer({ min: -5, max: 2000 }), weight: 1 },
@@ -157,6 +158,31 @@ describe('compose/template: no helper or template runs code (properties)', () =>
       );
     });
   }
+
+  it(`dict: hostile keys (from pairs and key=value) become exactly the own keys of a plain map (${RUNS} runs)`, () => {
+    const dict = HELPERS.get('dict')!;
+    fc.assert(
+      fc.property(entries(protoJson, 4), entries(protoJson, 2), (pairs, hashEntries) => {
+        const hash = objectOf(hashEntries);
+        const call: HelperCall = { name: 'dict', hash, missing: () => expect.fail('missing') };
+        const keys = [...pairs.map(([k]) => k), ...hashEntries.map(([k]) => k)];
+        let result: unknown;
+        try {
+          result = dict.fn(pairs.flat(), call);
+        } catch (err) {
+          // A key given both as a pair and as key=value is refused, by name.
+          expect(err).to.be.instanceOf(HelperError);
+          expect(new Set(keys).size).to.be.lessThan(keys.length);
+          return;
+        }
+        expectData(result);
+        expect(Object.keys(result as object).sort()).to.deep.equal([...keys].sort());
+        expect(result).to.deep.equal(objectOf([...pairs, ...hashEntries]));
+        expectNothingRan();
+      }),
+      { seed: SEED, numRuns: RUNS },
+    );
+  });
 
   it(`every helper in a template, with hostile claim data as arguments: data or a clear problem (${RUNS * 2} runs)`, () => {
     const sources = helperNames.map((name) => {
