@@ -33,7 +33,7 @@ import {
 import type { Seen, Variant } from '../compose/template/injection-support.ts';
 
 const NOW = '2025-01-01T00:00:00Z';
-const RUNS_PER_EXAMPLE = 15;
+const RUNS_PER_EXAMPLE = 10;
 
 type Schema = OpenApiSchema & Record<string, unknown>;
 

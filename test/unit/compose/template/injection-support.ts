@@ -154,7 +154,7 @@ export const hostileString: fc.Arbitrary<string> = fc.oneof(
   { arbitrary: fc.string({ unit: 'grapheme', maxLength: 12 }), weight: 1 },
   {
     arbitrary: fc
-      .tuple(fc.constantFrom(...FRAGMENTS), fc.integer({ min: 1000, max: 8000 }))
+      .tuple(fc.constantFrom(...FRAGMENTS), fc.integer({ min: 1000, max: 5000 }))
       .map(([fragment, n]) => fragment.repeat(Math.ceil(n / fragment.length))),
     weight: 1,
   },

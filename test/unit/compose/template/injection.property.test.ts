@@ -22,6 +22,8 @@ import { compiled, context } from './support.ts';
 import { renderTemplate } from '../../../../engine/compose/template/index.ts';
 
 const RUNS = 300;
+/** The widest properties (every position, a whole composition) run fewer, heavier cases. */
+const WIDE_RUNS = 150;
 
 /** Every position a value can take; `claim.*` holds hostile values (see `claimArb`). */
 const POSITIONS = `whole: {{claim.v}}
@@ -263,7 +265,7 @@ const positions = compiled(POSITIONS);
 const twoDocs = compiled('first: {{claim.v}}\n---\nsecond: {{claim.w}}\n---\n# {{claim.v}}\n');
 
 describe('compose/template: injection properties', () => {
-  it(`every position keeps a hostile value as data, exactly (${RUNS} runs)`, () => {
+  it(`every position keeps a hostile value as data, exactly (${WIDE_RUNS} runs)`, () => {
     fc.assert(
       fc.property(claimArb, (claim) => {
         const outcome = renderTemplate(positions, context(claim));
@@ -277,7 +279,7 @@ describe('compose/template: injection properties', () => {
         const helpers = doc.helpers as Record<string, unknown>;
         expect(parse(helpers.toYamlText as string)).to.deep.equal(claim.o);
       }),
-      { seed: SEED, numRuns: RUNS },
+      { seed: SEED, numRuns: WIDE_RUNS },
     );
   });
 
@@ -406,7 +408,7 @@ describe('compose: injection properties through compile and render', () => {
     expect(result.problems.filter((p) => p.severity !== 'Warning')).to.deep.equal([]);
   });
 
-  it(`a claim renders the same objects, keys and status as a benign one, with its values in place (${RUNS / 3} runs)`, () => {
+  it(`a claim renders the same objects, keys and status as a benign one, with its values in place (${WIDE_RUNS / 2} runs)`, () => {
     const composition = result.compiled!;
     const benign = render({
       claim: claimOf({ v: 'b', w: 'b', k: 'b', o: {}, l: [], m: {}, flag: true }),
@@ -441,7 +443,7 @@ describe('compose: injection properties through compile and render', () => {
         if (gated) expect(gated.stringData).to.deep.equal({ v: c.v });
         expect(out.status).to.deep.equal({ whole: c.v, text: `v=${c.v}`, object: claim.o, keys: c.m });
       }),
-      { seed: SEED, numRuns: RUNS / 3 },
+      { seed: SEED, numRuns: WIDE_RUNS / 2 },
     );
   });
 
@@ -461,7 +463,7 @@ describe('compose: injection properties through compile and render', () => {
     }
   });
 
-  it(`includeWhen takes a boolean only: no string value includes a resource (${RUNS / 3} runs)`, () => {
+  it(`includeWhen takes a boolean only: no string value includes a resource (${WIDE_RUNS / 2} runs)`, () => {
     const composition = compile({
       file: 'composition.yaml',
       text: COMPOSITION.replace("includeWhen: '{{claim.spec.flag}}'", "includeWhen: '{{claim.spec.v}}'"),
@@ -473,7 +475,7 @@ describe('compose: injection properties through compile and render', () => {
         expect(out.desired.map((d) => d.id)).to.deep.equal([]);
         expect(out.results.map((p) => p.code)).to.include('render.include-when-type');
       }),
-      { seed: SEED, numRuns: RUNS / 3 },
+      { seed: SEED, numRuns: WIDE_RUNS / 2 },
     );
   });
 });
