@@ -9,6 +9,7 @@ import { ajvErrorsToProblems } from './ajv-problems.ts';
 import { compileSchema, newAjv } from './ajv.ts';
 import type { CompiledComposition } from './compiled.ts';
 import { isRecord } from './path.ts';
+import { defineKey } from './template/helpers/values.ts';
 import { locate } from './positions.ts';
 import type { PositionIndex } from './positions.ts';
 import type { ClaimInfo } from './render-types.ts';
@@ -26,10 +27,31 @@ function validatorFor(compiled: CompiledComposition): ValidateFunction | string 
   return cached;
 }
 
+/**
+ * Deepest nesting of maps and lists a claim's spec may have. Real claims nest a few dozen levels; JSON
+ * lets a claim nest thousands, which would overflow the stack of every recursive copy and serializer.
+ */
+export const MAX_SPEC_DEPTH = 256;
+
+/** Whether `value` nests maps and lists deeper than `max` (iterative: any depth is safe to ask about). */
+function deeperThan(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    const [current, depth] = item;
+    if (typeof current !== 'object' || current === null) continue;
+    if (depth >= max) return true;
+    for (const child of Object.values(current)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
 const stringMap = (value: unknown): Record<string, string> => {
   const out: Record<string, string> = {};
   if (!isRecord(value)) return out;
-  for (const key of Object.keys(value).sort()) if (typeof value[key] === 'string') out[key] = value[key];
+  for (const key of Object.keys(value).sort()) {
+    const item = value[key];
+    if (typeof item === 'string') defineKey(out, key, item);
+  }
   return out;
 };
 
@@ -69,6 +91,10 @@ export function readClaim(
       'metadata',
       'namespace',
     ]);
+  }
+  if (deeperThan(claim.spec, MAX_SPEC_DEPTH)) {
+    fatal('claim.too-deep', `spec nests maps and lists more than ${MAX_SPEC_DEPTH} levels deep`, ['spec']);
+    return { problems };
   }
   const spec: Record<string, unknown> = isRecord(claim.spec) ? structuredClone(claim.spec) : {};
   if (claim.spec !== undefined && !isRecord(claim.spec))

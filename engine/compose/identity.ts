@@ -7,6 +7,7 @@ import type { CompiledComposition, CompiledResource } from './compiled.ts';
 import { claimKindLabel, labelValue, resourceName } from './names.ts';
 import { isRecord } from './path.ts';
 import type { ClaimInfo } from './render-types.ts';
+import { defineKey } from './template/helpers/values.ts';
 
 /** The deterministic default name of every resource id: `names.<id>` in templates. */
 export function defaultNames(compiled: CompiledComposition, claim: ClaimInfo): Record<string, string> {
@@ -96,15 +97,16 @@ function stringRecord(value: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   if (!isRecord(value)) return out;
   for (const [k, v] of Object.entries(value)) {
-    if (typeof v === 'string') out[k] = v;
-    else if (typeof v === 'number' || typeof v === 'boolean') out[k] = String(v);
+    // defineKey: a key such as `__proto__` stays an own key instead of being dropped.
+    if (typeof v === 'string') defineKey(out, k, v);
+    else if (typeof v === 'number' || typeof v === 'boolean') defineKey(out, k, String(v));
   }
   return out;
 }
 
 function sorted(record: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const key of Object.keys(record).sort()) out[key] = record[key] as string;
+  for (const key of Object.keys(record).sort()) defineKey(out, key, record[key]);
   return out;
 }
 

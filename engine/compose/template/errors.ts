@@ -24,6 +24,7 @@ export type TemplateProblemCode =
   | 'template.token-position'
   | 'template.complex-key'
   | 'template.not-a-mapping'
+  | 'template.too-large'
   | 'template.internal';
 
 export function problemAt(
@@ -66,6 +67,15 @@ export class DataPending extends Abort {
   constructor(readonly pending: PendingData) {
     super(pending.message);
   }
+}
+
+/**
+ * What a `RangeError` means here: a value nested deeper than the call stack allows (copying, `toYaml`,
+ * `toJson`) or a string longer than JavaScript allows (`indent`, `replace`). Claims can nest thousands
+ * of levels, so this is reachable from claim data and must be a problem, never an exception.
+ */
+export function tooLargeMessage(what: string, err: RangeError): string {
+  return `${what} is too large or nested too deeply to render (${err.message})`;
 }
 
 /** Thrown by a helper implementation; the dispatcher turns it into a problem at the call site. */

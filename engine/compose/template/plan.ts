@@ -3,7 +3,7 @@ import { isAlias, isMap, isScalar, isSeq } from 'yaml';
 import { TemplateFailure, problemAt } from './errors.ts';
 import { defineKey, describe, isMap as isPlainMap, textOf } from './helpers/values.ts';
 import { formatPath } from './paths.ts';
-import { emission, insertedText, wholeValue } from './put-back.ts';
+import { insertedText, wholeEmission } from './put-back.ts';
 import type { RenderState } from './runtime.ts';
 import type { RenderedText } from './source-map.ts';
 import { tokenPattern } from './tokens.ts';
@@ -201,7 +201,7 @@ class Instance {
       case 'value':
         return plan.value;
       case 'whole':
-        return wholeValue(emission(this.state, plan.n).value);
+        return wholeEmission(this.state, plan.n);
       case 'text':
         return this.splice(plan.parts, path, false);
       case 'seq':

@@ -1,4 +1,4 @@
-import { TemplateFailure, problemAt } from './errors.ts';
+import { TemplateFailure, problemAt, tooLargeMessage } from './errors.ts';
 import { QuotedText, YamlText, cloneData, describe, textOf } from './helpers/values.ts';
 import type { FilePos } from './positions.ts';
 import type { RenderState } from './runtime.ts';
@@ -9,6 +9,18 @@ export function wholeValue(value: unknown): unknown {
   if (value instanceof YamlText) return cloneData(value.value);
   if (value instanceof QuotedText) return value.value;
   return cloneData(value);
+}
+
+/** `wholeValue` of emission `n`; a value too deep to copy is a problem at its `{{expr}}`. */
+export function wholeEmission(state: RenderState, n: number): unknown {
+  const { value, pos, text } = emission(state, n);
+  try {
+    return wholeValue(value);
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err;
+    const message = tooLargeMessage(`the value of ${text}`, err);
+    throw new TemplateFailure(problemAt(state.program.origin, 'template.too-large', message, pos));
+  }
 }
 
 /** The emission a token stands for, with the position and text of its `{{expr}}`. */

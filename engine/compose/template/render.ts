@@ -1,6 +1,6 @@
 import type { Problem } from '../../api/problem.ts';
-import { DataPending, TemplateFailure, problemAt } from './errors.ts';
-import { emission, spliceText, wholeValue } from './put-back.ts';
+import { DataPending, TemplateFailure, problemAt, tooLargeMessage } from './errors.ts';
+import { spliceText, wholeEmission } from './put-back.ts';
 import type { TemplateProgram } from './program.ts';
 import { execute } from './runtime.ts';
 import type { RenderState } from './runtime.ts';
@@ -21,6 +21,10 @@ type Failure = { ok: false; pending: PendingData } | { ok: false; problem: Probl
 function failure(program: TemplateProgram, err: unknown): Failure {
   if (err instanceof DataPending) return { ok: false, pending: err.pending };
   if (err instanceof TemplateFailure) return { ok: false, problem: err.problem };
+  if (err instanceof RangeError) {
+    const message = tooLargeMessage('a value', err);
+    return { ok: false, problem: problemAt(program.origin, 'template.too-large', message, undefined) };
+  }
   const message = err instanceof Error ? err.message : String(err);
   const where = err as { lineNumber?: unknown; column?: unknown };
   const pos =
@@ -93,7 +97,7 @@ export function evaluateExpression(
   if ('ok' in result) return result;
   try {
     if (t.program.single && result.state.emitted.length === 1) {
-      return { ok: true, value: wholeValue(emission(result.state, 0).value) };
+      return { ok: true, value: wholeEmission(result.state, 0) };
     }
     return { ok: true, value: spliceText(result.state, result.rendered.text, t.program.origin.path) };
   } catch (err) {

@@ -1,5 +1,5 @@
 import Handlebars from 'handlebars';
-import { HelperError, TemplateFailure, problemAt } from './errors.ts';
+import { HelperError, TemplateFailure, problemAt, tooLargeMessage } from './errors.ts';
 import { HELPERS } from './helpers/index.ts';
 import type { HelperCall } from './helpers/index.ts';
 import { findPath, missingValueError, readPath } from './lookup.ts';
@@ -111,6 +111,10 @@ function call(...args: unknown[]): unknown {
   try {
     return def.fn(rest, info);
   } catch (err) {
+    if (err instanceof RangeError) {
+      const message = `${def.name}: ${tooLargeMessage('its result or an argument', err)}`;
+      throw new TemplateFailure(problemAt(state.program.origin, 'template.too-large', message, site.pos));
+    }
     if (!(err instanceof HelperError)) throw err;
     const message = `${def.name}: ${err.message}`;
     throw new TemplateFailure(problemAt(state.program.origin, 'template.helper-failed', message, site.pos));

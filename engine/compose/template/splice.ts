@@ -4,7 +4,7 @@ import { TemplateFailure, problemAt } from './errors.ts';
 import type { TemplateProblemCode } from './errors.ts';
 import { defineKey, describe, isMap as isPlainMap, textOf } from './helpers/values.ts';
 import { formatPath } from './paths.ts';
-import { emission, soleToken, spliceText, untokenize, wholeValue } from './put-back.ts';
+import { emission, soleToken, spliceText, untokenize, wholeEmission } from './put-back.ts';
 import type { RenderState } from './runtime.ts';
 import { instantiate, planDocuments } from './plan.ts';
 import type { DocumentPlan } from './plan.ts';
@@ -123,7 +123,7 @@ class Builder {
     if (typeof value !== 'string' || !this.hasMarker(value)) return value;
     if (node.type === 'PLAIN' && !node.tag) {
       const n = soleToken(this.state, value);
-      if (n !== undefined) return wholeValue(emission(this.state, n).value);
+      if (n !== undefined) return wholeEmission(this.state, n);
     }
     return spliceText(this.state, value, formatPath(path));
   }

@@ -24,24 +24,41 @@ import { createHash } from 'node:crypto';
 export const MAX_ATTEMPTS = 4;
 
 /**
- * An injective text encoding of every string and number of `value` (length-prefixed strings), for
- * values JSON cannot hold. Built as one string so the hash is fed once, not once per value.
+ * An injective text encoding of every string and number of `value` (length-prefixed strings, counted
+ * lists and maps), for values JSON cannot hold: a cycle, a bigint, or nesting deeper than the call stack
+ * (a claim may nest thousands of levels). Iterative, so no depth overflows it. Built as one string so the
+ * hash is fed once, not once per value.
  */
-function encode(value: unknown, seen: Set<object>): string {
-  if (typeof value === 'string') return `s${value.length}:${value}`;
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
-    return `p${String(value)};`;
-  if (value === null || value === undefined) return '0';
-  if (typeof value !== 'object' || seen.has(value)) return '';
-  seen.add(value);
-  let out: string;
-  if (Array.isArray(value)) {
-    out = `[${value.length}`;
-    for (const item of value) out += encode(item, seen);
-  } else {
-    const record = value as Record<string, unknown>;
-    out = '{';
-    for (const key of Object.keys(record)) out += `s${key.length}:${key}${encode(record[key], seen)}`;
+function encode(root: unknown): string {
+  const seen = new Set<object>();
+  let out = '';
+  // Work items, last first: text to append as is, or a value to encode.
+  const work: ({ text: string } | { value: unknown })[] = [{ value: root }];
+  for (let item = work.pop(); item !== undefined; item = work.pop()) {
+    if ('text' in item) {
+      out += item.text;
+      continue;
+    }
+    const value = item.value;
+    if (typeof value === 'string') out += `s${value.length}:${value}`;
+    else if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+      out += `p${String(value)};`;
+    else if (value === null || value === undefined) out += '0';
+    else if (typeof value === 'object' && !seen.has(value)) {
+      seen.add(value);
+      if (Array.isArray(value)) {
+        out += `[${value.length}`;
+        for (let i = value.length - 1; i >= 0; i--) work.push({ value: value[i] });
+      } else {
+        const record = value as Record<string, unknown>;
+        const keys = Object.keys(record);
+        out += `{${keys.length}`;
+        for (let i = keys.length - 1; i >= 0; i--) {
+          const key = keys[i]!;
+          work.push({ value: record[key] }, { text: `s${key.length}:${key}` });
+        }
+      }
+    }
   }
   return out;
 }
@@ -52,9 +69,9 @@ function contextText(context: unknown): string {
     const json = JSON.stringify(context);
     if (json !== undefined) return `j${json}`;
   } catch {
-    // a cycle or a bigint
+    // a cycle, a bigint, or nesting too deep for JSON.stringify
   }
-  return `e${encode(context, new Set())}`;
+  return `e${encode(context)}`;
 }
 
 /** Fingerprint of a render's input (template source and context); reused for every attempt. */

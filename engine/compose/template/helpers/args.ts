@@ -23,7 +23,8 @@ export function integerArg(
   const value = dataOf(args[index]);
   const n = typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max) {
-    const range = min === 0 ? 'a non-negative integer' : `an integer >= ${min}`;
+    const lower = min === 0 ? 'a non-negative integer' : `an integer >= ${min}`;
+    const range = max < Number.MAX_SAFE_INTEGER ? `${lower} <= ${max}` : lower;
     throw new HelperError(`${ordinal(index)} must be ${range}, got ${JSON.stringify(value) ?? 'no value'}`);
   }
   return n;

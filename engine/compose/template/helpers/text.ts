@@ -4,6 +4,9 @@ import { integerArg, textArg } from './args.ts';
 import type { HelperDef } from './types.ts';
 import { QuotedText, dataOf } from './values.ts';
 
+/** Widest `indent`/`nindent`: a width from a claim must not allocate gigabytes of spaces. */
+export const MAX_INDENT = 1000;
+
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 function indentLines(text: string, width: number): string {
@@ -51,14 +54,14 @@ export const textHelpers: readonly HelperDef[] = [
     min: 2,
     max: 2,
     usage: 'indent <text> <width>',
-    fn: (a) => indentLines(textArg(a, 0), integerArg(a, 1)),
+    fn: (a) => indentLines(textArg(a, 0), integerArg(a, 1, 0, MAX_INDENT)),
   },
   {
     name: 'nindent',
     min: 2,
     max: 2,
     usage: 'nindent <text> <width>',
-    fn: (a) => `\n${indentLines(textArg(a, 0), integerArg(a, 1))}`,
+    fn: (a) => `\n${indentLines(textArg(a, 0), integerArg(a, 1, 0, MAX_INDENT))}`,
   },
   {
     name: 'quote',
