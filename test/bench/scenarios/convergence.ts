@@ -8,10 +8,24 @@
  */
 import { compile, render } from '../../../engine/compose/index.ts';
 import { withDesiredHash } from '../../../engine/controller/claim/drift.ts';
-import { createKubeClient, loadKubeConfig, type KubeObject } from '../../../engine/kube/index.ts';
-import { appClaim, appComposition, OBJECTS_PER_CLAIM } from '../app-composition.ts';
+import {
+  createKubeClient,
+  Informer,
+  loadKubeConfig,
+  silentLogger,
+  stripManagedFields,
+  type KubeObject,
+} from '../../../engine/kube/index.ts';
+import {
+  APP_API_VERSION,
+  APP_GROUP,
+  APP_KIND,
+  appClaim,
+  appComposition,
+  OBJECTS_PER_CLAIM,
+} from '../app-composition.ts';
 import { ClaimTracker, createClaims } from '../claims.ts';
-import { createNamespace, withCluster } from '../cluster.ts';
+import { conditionOf, createNamespace, waitFor, withCluster } from '../cluster.ts';
 import { convergeTimeoutMs, type BenchContext } from '../context.ts';
 import { diffMetrics, settle, spawnOptions, startOn, warmUp } from '../operator-run.ts';
 import { withOperator } from '../operator-process.ts';
@@ -58,15 +72,34 @@ export interface FloorRun {
   requests: RequestCounts;
 }
 
+/**
+ * The least any controller of this claim API must do, timed like kubify: the harness creates the
+ * claims; a bare loop in the harness sees each one (one watch), applies its five objects and writes
+ * `Synced=True` to its status. No finalizer, no Events, no watches on the composed kinds, no audit.
+ * Not a product: the yardstick that shows how much of the floor ratio is left to any operator here.
+ */
+export interface BareRun {
+  claims: number;
+  convergeMs: number;
+  cpu: CpuWindow;
+  requests: RequestCounts;
+}
+
 export interface ConvergenceData {
   kubify: KubifyRun[];
   floor: FloorRun[];
+  bare: BareRun[];
+}
+
+function compiledApp(): NonNullable<ReturnType<typeof compile>['compiled']> {
+  const compiled = compile({ object: appComposition(), file: 'bench-app' }).compiled;
+  if (!compiled) throw new Error('bench composition does not compile');
+  return compiled;
 }
 
 /** What kubify would apply for claims 0..n-1 (fake claim UIDs; everything else identical). */
 function floorObjects(n: number): KubeObject[] {
-  const compiled = compile({ object: appComposition(), file: 'bench-app' }).compiled;
-  if (!compiled) throw new Error('bench composition does not compile');
+  const compiled = compiledApp();
   const objects: KubeObject[] = [];
   for (let i = 0; i < n; i++) {
     const claim = appClaim(NAMESPACE, i);
@@ -103,6 +136,89 @@ export async function runFloor(ctx: BenchContext, n: number): Promise<FloorRun> 
       return { claims: n, objects: objects.length, concurrency: FLOOR_CONCURRENCY, floorMs, cpu, requests };
     } finally {
       client.close();
+    }
+  });
+}
+
+export async function runBare(ctx: BenchContext, n: number): Promise<BareRun> {
+  const compiled = compiledApp();
+  return withCluster({ log: ctx.log }, async (cluster) => {
+    await createNamespace(cluster.admin, NAMESPACE);
+    await cluster.admin.apply(compiled.crd as unknown as KubeObject);
+    await waitFor(`the ${APP_GROUP} API to be discoverable`, 120_000, async () => {
+      await cluster.admin.mapper.refresh();
+      await cluster.admin.mapper.mapping(APP_API_VERSION, APP_KIND);
+      return true;
+    });
+    const client = createKubeClient({ kubeConfig: loadKubeConfig({ kubeconfig: cluster.floorKubeconfig }) });
+    const claims = new Informer<KubeObject>({
+      client,
+      apiVersion: APP_API_VERSION,
+      kind: APP_KIND,
+      namespace: NAMESPACE,
+      transform: stripManagedFields,
+      logger: silentLogger,
+    });
+    const pending: KubeObject[] = [];
+    const sleepers: (() => void)[] = [];
+    claims.addHandlers({
+      onAdd: (claim) => {
+        if (conditionOf(claim, 'Synced')?.status === 'True') return;
+        pending.push(claim);
+        sleepers.shift()?.();
+      },
+    });
+    let stopping = false;
+    const reconcile = async (claim: KubeObject): Promise<void> => {
+      const now = new Date().toISOString();
+      const result = render({ claim, compiled, revision: 1, now });
+      await Promise.all(
+        result.desired.map((d) => client.apply(withDesiredHash(d.object).object as KubeObject)),
+      );
+      const { name, namespace } = claim.metadata;
+      await client.applyStatus({
+        apiVersion: APP_API_VERSION,
+        kind: APP_KIND,
+        metadata: { name, namespace },
+        status: {
+          conditions: [
+            { type: 'Synced', status: 'True', reason: 'Applied', message: '', lastTransitionTime: now },
+          ],
+        },
+      });
+    };
+    const worker = async (): Promise<void> => {
+      while (!stopping) {
+        const claim = pending.shift();
+        if (claim) await reconcile(claim);
+        else await new Promise<void>((resolve) => sleepers.push(resolve));
+      }
+    };
+    const tracker = new ClaimTracker(cluster.admin, NAMESPACE);
+    await tracker.start();
+    claims.start();
+    await claims.waitForSync();
+    const workers = Array.from({ length: OPERATOR_WORKERS }, worker);
+    try {
+      const pids = controlPlanePids(cluster.cp.pids, { harness: process.pid });
+      const idle = await idleCpuRate(pids);
+      const requestsBefore = await scrapeRequestTotals(cluster.admin);
+      const endCpu = cpuWindow(pids, idle);
+      const t0 = performance.now();
+      const keys = await createClaims(cluster.admin, NAMESPACE, 0, n, CREATE_CONCURRENCY);
+      await tracker.waitSynced(keys, convergeTimeoutMs(n));
+      const convergeMs = Math.max(...keys.map((k) => tracker.syncedAt.get(k)!)) - t0;
+      const cpu = endCpu();
+      const requests = diffCounts(await scrapeRequestTotals(cluster.admin), requestsBefore);
+      ctx.log(`bare controller ${n} claims: Synced in ${ms(convergeMs)}; CPU/claim ${cpuText(cpu, n)}`);
+      return { claims: n, convergeMs, cpu, requests };
+    } finally {
+      stopping = true;
+      for (const wake of sleepers.splice(0)) wake();
+      await claims.stop();
+      await tracker.stop();
+      client.close();
+      await Promise.race([Promise.all(workers), sleep(2000)]);
     }
   });
 }
@@ -167,10 +283,12 @@ export async function runKubify(ctx: BenchContext, n: number): Promise<KubifyRun
 export async function convergenceData(ctx: BenchContext, withFloor: boolean): Promise<ConvergenceData> {
   const cached = ctx.shared.get('convergence') as ConvergenceData | undefined;
   if (cached && (!withFloor || cached.floor.length > 0)) return cached;
-  const data: ConvergenceData = { kubify: [], floor: [] };
+  const data: ConvergenceData = { kubify: [], floor: [], bare: [] };
   for (const n of ctx.sizes.convergence) {
     if (withFloor && ctx.sizes.floor.includes(n)) {
       data.floor.push(await runFloor(ctx, n));
+      await sleep(1000);
+      data.bare.push(await runBare(ctx, n));
       await sleep(1000);
     }
     data.kubify.push(await runKubify(ctx, n));
@@ -205,6 +323,7 @@ export async function convergenceScenario(ctx: BenchContext): Promise<Omit<Scena
   const data = await convergenceData(ctx, true);
   const rows = data.kubify.map((k) => {
     const f = data.floor.find((x) => x.claims === k.claims);
+    const b = data.bare.find((x) => x.claims === k.claims);
     return [
       num(k.claims),
       ms(k.createMs),
@@ -212,6 +331,7 @@ export async function convergenceScenario(ctx: BenchContext): Promise<Omit<Scena
       k.readyMs !== undefined ? ms(k.readyMs) : 'n/a',
       f ? ms(f.floorMs) : 'n/a',
       f ? `${(k.convergeMs / f.floorMs).toFixed(2)}x` : 'n/a',
+      b && f ? `${(b.convergeMs / f.floorMs).toFixed(2)}x` : 'n/a',
       num(k.throughput, 1),
       perClaim(total(k.metrics.writes), k.claims),
       perClaim(total(k.metrics.reconciles), k.claims),
@@ -229,6 +349,7 @@ export async function convergenceScenario(ctx: BenchContext): Promise<Omit<Scena
       'Ready',
       'floor',
       'kubify/floor',
+      'bare controller/floor',
       'claims/s',
       'writes/claim',
       'reconciles/claim',
@@ -248,8 +369,10 @@ export async function convergenceScenario(ctx: BenchContext): Promise<Omit<Scena
   const requestRows: string[][] = [];
   for (const k of data.kubify) {
     const f = data.floor.find((x) => x.claims === k.claims);
+    const b = data.bare.find((x) => x.claims === k.claims);
     for (const [who, run] of [
       ['kubify', k],
+      ['bare controller', b],
       ['floor', f],
     ] as const) {
       if (!run) continue;
@@ -261,7 +384,7 @@ export async function convergenceScenario(ctx: BenchContext): Promise<Omit<Scena
         cell('apiserver'),
         cell('etcd'),
         cell('operator'),
-        who === 'kubify' ? cell('harness') : cell('client'),
+        who === 'floor' ? cell('client') : cell('harness'),
         ms(total(net) / k.claims),
         ms(total(run.cpu.used) / k.claims),
       ]);
@@ -275,7 +398,7 @@ export async function convergenceScenario(ctx: BenchContext): Promise<Omit<Scena
   }
   const cpuTable: Table = {
     title:
-      'CPU per claim by process (utime+stime from /proc; first create to settled, idle rate taken out; harness = claim creates + watch, client = the floor client)',
+      'CPU per claim by process (utime+stime from /proc; first create to settled, idle rate taken out; harness = claim creates + watch (+ the bare controller itself), client = the floor client)',
     columns: ['claims', 'run', 'apiserver', 'etcd', 'operator', 'harness/client', 'total', 'total (raw)'],
     rows: cpuRows,
   };
@@ -317,6 +440,7 @@ export async function convergenceScenario(ctx: BenchContext): Promise<Omit<Scena
       `floor: the same ${OBJECTS_PER_CLAIM} objects per claim, server-side applied by engine/kube's client, ${FLOOR_CONCURRENCY} in flight, as many as the operator's ${OPERATOR_WORKERS} workers x ${Math.min(8, OBJECTS_PER_CLAIM)} parallel applies per claim can have through the same 16 sockets`,
       `kubify's time includes creating the claims (${CREATE_CONCURRENCY} creates in flight) and the finalizer and status writes the floor does not make`,
       'ideal writes per claim: 1 finalizer patch + 5 applies + 1 status = 7',
+      `bare controller: the claims created the same way, then a minimal loop in the harness (one watch on the claims, ${OPERATOR_WORKERS} workers) applies each claim's ${OBJECTS_PER_CLAIM} objects and server-side applies Synced=True to its status: no finalizer, Events or watches on composed kinds. No operator of this API can do less, so bare/floor is the least ratio this machine allows`,
     ],
     data,
   };
