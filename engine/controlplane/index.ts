@@ -1,2 +1,2 @@
 export { startControlPlane, type ControlPlane, type ControlPlaneOptions } from './control-plane.ts';
-export { ensureBinaries, type ControlPlaneBinaries } from './binaries.ts';
+export { ensureBinaries, ensureKubectl, type ControlPlaneBinaries } from './binaries.ts';
