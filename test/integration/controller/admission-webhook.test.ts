@@ -165,7 +165,7 @@ describe('admission webhook for Compositions (kubectl, real API server)', functi
     const data = (secret as { data?: Record<string, string> }).data ?? {};
     expect(Object.keys(data).sort()).to.deep.equal(['ca.crt', 'ca.key', 'tls.crt', 'tls.key']);
     const vwc = await client.get({ ...VWC, name: CONFIG_NAME });
-    const hooks = (vwc as { webhooks: { clientConfig: { caBundle: string } }[] }).webhooks;
+    const hooks = (vwc as unknown as { webhooks: { clientConfig: { caBundle: string } }[] }).webhooks;
     expect(hooks[0]?.clientConfig.caBundle).to.equal(data['ca.crt']);
   });
 
