@@ -13,45 +13,19 @@ import { stringify } from 'yaml';
 import type { KubeClient, KubeObject } from '../../../engine/kube/index.ts';
 import { eventually } from '../../support/http.ts';
 import { denial, kubectl, validateProblemLines } from '../../support/kubectl.ts';
-import { adminClient, startTestOperator, type TestOperator } from '../../support/operator.ts';
+import { adminClient, type TestOperator } from '../../support/operator.ts';
+import { registerWebhook, startWebhookOperator, unregisterWebhook, VWC } from '../../support/webhook.ts';
 import { condition, configResource, widgetComposition } from './fixtures.ts';
 
-const VWC = { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingWebhookConfiguration' };
-const CONFIG_NAME = 'kubify-webhook-test';
-const SECRET_NAME = 'kubify-webhook-test-cert';
+const NAMES = { configurationName: 'kubify-webhook-test', secretName: 'kubify-webhook-test-cert' };
+const CONFIG_NAME = NAMES.configurationName;
+const SECRET_NAME = NAMES.secretName;
 const group = 'webhook.test.kubify.io';
 const compositionRef = (name: string): { apiVersion: string; kind: string; name: string } => ({
   apiVersion: 'kubify.io/v1alpha1',
   kind: 'Composition',
   name,
 });
-
-/** The webhook configuration of deploy/webhook.yaml, pointed at a URL instead of the Service. */
-function webhookConfiguration(port: number): KubeObject {
-  return {
-    ...VWC,
-    metadata: { name: CONFIG_NAME },
-    webhooks: [
-      {
-        name: 'compositions.kubify.io',
-        admissionReviewVersions: ['v1'],
-        sideEffects: 'None',
-        failurePolicy: 'Ignore',
-        timeoutSeconds: 10,
-        clientConfig: { url: `https://127.0.0.1:${port}/validate/compositions` },
-        rules: [
-          {
-            apiGroups: ['kubify.io'],
-            apiVersions: ['*'],
-            resources: ['compositions'],
-            operations: ['CREATE', 'UPDATE'],
-            scope: 'Cluster',
-          },
-        ],
-      },
-    ],
-  };
-}
 
 const template = (body: string): string => body.replace(/^\n/, '');
 
@@ -105,15 +79,7 @@ describe('admission webhook for Compositions (kubectl, real API server)', functi
   let op: TestOperator | undefined;
   let dir: string;
 
-  const startOperator = async (): Promise<TestOperator> =>
-    startTestOperator({
-      webhook: {
-        bindAddress: '127.0.0.1:0',
-        configurationName: CONFIG_NAME,
-        secretName: SECRET_NAME,
-        refreshMs: 500,
-      },
-    });
+  const startOperator = (): Promise<TestOperator> => startWebhookOperator(NAMES);
 
   const writeYaml = (name: string, object: KubeObject): string => {
     const file = join(dir, `${name}.yaml`);
@@ -125,29 +91,12 @@ describe('admission webhook for Compositions (kubectl, real API server)', functi
     client = await adminClient();
     dir = mkdtempSync(join(tmpdir(), 'kubify-webhook-'));
     op = await startOperator();
-    const port = op.operator.ports.webhook;
-    if (port === undefined) throw new Error('the operator serves no webhook');
-    await client.apply(webhookConfiguration(port));
-    // The operator publishes its CA bundle, and the API server starts calling it.
-    await eventually('the CA bundle in the webhook configuration', async () => {
-      const vwc = await client.get({ ...VWC, name: CONFIG_NAME });
-      const hooks = (vwc as { webhooks?: { clientConfig?: { caBundle?: string } }[] }).webhooks ?? [];
-      return hooks[0]?.clientConfig?.caBundle !== undefined;
-    });
-    const probe = writeYaml('probe', brokenCompositions()['unknown-helper']!);
-    await eventually(
-      'the API server to call the webhook',
-      async () => denial((await kubectl(['apply', '--dry-run=server', '-f', probe])).stderr),
-      60_000,
-    );
+    await registerWebhook(client, op, NAMES, dir, brokenCompositions()['unknown-helper']!);
   });
 
   after(async function () {
     await op?.operator.stop();
-    await client?.delete({ ...VWC, name: CONFIG_NAME }).catch(() => undefined);
-    await client
-      ?.delete({ apiVersion: 'v1', kind: 'Secret', namespace: 'kubify-system', name: SECRET_NAME })
-      .catch(() => undefined);
+    if (client) await unregisterWebhook(client, NAMES);
     for (const name of Object.values(brokenCompositions()).map((o) => o.metadata.name ?? ''))
       await client?.delete(compositionRef(name)).catch(() => undefined);
     await client?.delete(compositionRef('wh-good')).catch(() => undefined);
