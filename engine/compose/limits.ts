@@ -86,9 +86,9 @@ export function isStackOverflow(error: unknown): boolean {
  */
 export function quoteBrief(text: string, max = 60): string {
   const shown = text.length > max ? text.slice(0, max) : text;
-  // eslint-disable-next-line no-control-regex
+  // JSON.stringify escapes C0 controls and lone surrogates; the rest of the invisibles are done here.
   const escaped = JSON.stringify(shown).replace(
-    /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ud800-\udfff]/g,
+    /[\u007f-\u009f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/g,
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
   return text.length > max ? `${escaped.slice(0, -1)}..." (${text.length} characters)` : escaped;

@@ -335,7 +335,7 @@ export async function badInputCorpus(): Promise<BadCase[]> {
     composition(`${p}-claim-path-unknown-resource`, 'claim-path', c, /^ref\.unknown-resource$/);
     c = base();
     specOf(c).status = {
-      ...((specOf(c).status as Json | undefined) ?? {}),
+      ...(specOf(c).status ?? {}),
       brokenField: '{{claim.spec.noSuchField}}',
     };
     delete apiOf(c).statusSchema;
@@ -538,7 +538,7 @@ export async function badInputCorpus(): Promise<BadCase[]> {
     code: /^yaml\.too-deep$/,
   });
   const big = clone(seed);
-  (apiOf(big) as Json).kind = `K${'k'.repeat(2 * MIB)}`;
+  apiOf(big).kind = `K${'k'.repeat(2 * MIB)}`;
   composition('seed-composition-huge-kind', 'huge', big, /^schema\./);
   const alias = `${yaml(seed)}x-bomb:\n  a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n${Array.from(
     { length: 8 },
