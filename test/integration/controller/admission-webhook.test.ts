@@ -176,10 +176,21 @@ describe('admission webhook for Compositions (kubectl, real API server)', functi
   it('with no replica answering, lets Compositions through (failurePolicy Ignore); the operator reports them on status', async function () {
     await op?.operator.stop();
     op = undefined;
+    // The configuration stays registered: the API server cannot reach the webhook and ignores it.
     const object = brokenCompositions()['unknown-claim-path']!;
     const file = writeYaml('while-down', object);
     const applied = await kubectl(['apply', '-f', file]);
     expect(applied.code, applied.stderr).to.equal(0);
+    // Thousands of problems would not fit: the status keeps 50 and the condition gives the count.
+    const many = widgetComposition(
+      'wh-many',
+      `wh-many.${group}`,
+      Array.from({ length: 60 }, (_, i) => ({
+        id: `r${i}`,
+        template: `apiVersion: v1\nkind: ConfigMap\ndata:\n  a: "{{nope${i} 1}}"\n`,
+      })),
+    );
+    await client.apply(many);
     op = await startOperator();
     const name = object.metadata.name ?? '';
     const ready = await eventually(`${name} Ready=False`, async () => {
@@ -190,5 +201,15 @@ describe('admission webhook for Compositions (kubectl, real API server)', functi
     const expected = (await validateProblemLines(file)).lines;
     expect(expected).to.have.length(1);
     expect(ready.ready.message).to.include(expected[0]);
+    try {
+      const c = await eventually('wh-many Ready=False', async () => {
+        const got = await client.get(compositionRef('wh-many'));
+        return condition(got, 'Ready')?.reason === 'CompileFailed' ? got : undefined;
+      });
+      expect((c.status as { problems: unknown[] }).problems).to.have.length(50);
+      expect(condition(c, 'Ready')?.message).to.match(/^60 problem\(s\): /);
+    } finally {
+      await client.delete(compositionRef('wh-many')).catch(() => undefined);
+    }
   });
 });
