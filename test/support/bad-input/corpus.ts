@@ -366,6 +366,13 @@ export async function badInputCorpus(): Promise<BadCase[]> {
     (resourcesOf(c)[0] as Json).id = 'config\u200B';
     composition(`${p}-unicode-resource-id`, 'unicode', c, /^schema\./);
 
+    // --- deep: a claim schema property nested thousands of levels ---
+    c = base();
+    let nested: Json = { type: 'string' };
+    for (let i = 0; i < DEEP_LEVELS; i += 1) nested = { type: 'object', properties: { a: nested } };
+    ((apiOf(c).schema as Json).properties as Json).deepField = nested;
+    composition(`${p}-deep-schema-property`, 'deep', c, /^composition\.too-deep$/);
+
     // --- claims: mutations of the pack's examples ---
     for (const example of pack.examples) {
       const e = `${p}-${example.name}`;
@@ -412,6 +419,13 @@ export async function badInputCorpus(): Promise<BadCase[]> {
       let k = clone(first.claim);
       (k.metadata as Json).name = 'x'.repeat(2 * MIB);
       claim(`${p}-claim-huge-name`, 'huge', pack.composition, k, /^claim\.invalid-name$/);
+      if (p === 'kubecost') {
+        for (const levels of [200, DEEP_LEVELS]) {
+          k = clone(first.claim);
+          (k.spec as Json).values = deepValue(levels);
+          claim(`${p}-claim-deep-values-${levels}`, 'deep', pack.composition, k, /^claim\.too-deep$/);
+        }
+      }
       k = clone(first.claim);
       for (let i = 0; i < 3000; i += 1) (k.spec as Json)[`unknown${i}`] = i;
       add({
@@ -587,7 +601,7 @@ export async function badInputCorpus(): Promise<BadCase[]> {
       },
     ],
   });
-  for (const name of ['needs-missing-a', 'needs-missing-b'])
+  for (const name of ['needs-missing-a', 'needs-missing-b', 'needs-missing-c', 'needs-missing-d'])
     claim(
       `seed-claim-${name}`,
       'missing-crd',
