@@ -22,7 +22,7 @@ import { condition, configResource, widgetComposition } from './fixtures.ts';
 
 const NAMES = { configurationName: 'kubify-bad-input-test', secretName: 'kubify-bad-input-test-cert' };
 const HEALTHY_GROUP = 'healthy.bad-input.test.kubify.io';
-/** Cases applied per category (all of `missing-crd`). */
+/** Cases applied per category (all of `missing-crd` and `deep`). */
 const PER_CATEGORY = 8;
 /** Claims of these packs are applied (their Compositions are installed); others stay unit-level. */
 const CLAIM_PACKS = ['redis', 'postgresql'];
@@ -45,7 +45,7 @@ function representative(): BadCase[] {
   const out: BadCase[] = [];
   for (const category of CATEGORIES) {
     const of = usable.filter((c) => c.category === category);
-    const n = category === 'missing-crd' ? of.length : PER_CATEGORY;
+    const n = category === 'missing-crd' || category === 'deep' ? of.length : PER_CATEGORY;
     const step = Math.max(1, Math.floor(of.length / n));
     for (let i = 0; i < of.length && out.filter((c) => c.category === category).length < n; i += step)
       out.push(of[i] as BadCase);
