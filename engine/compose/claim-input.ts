@@ -8,7 +8,8 @@ import type { Problem } from '../api/problem.ts';
 import { ajvErrorsToProblems } from './ajv-problems.ts';
 import { compileSchema, newAjv } from './ajv.ts';
 import type { CompiledComposition } from './compiled.ts';
-import { isRecord } from './path.ts';
+import { firstLoneSurrogate, firstTooDeep, MAX_NESTING, quoteBrief } from './limits.ts';
+import { formatPath, isRecord } from './path.ts';
 import { defineKey } from './template/helpers/values.ts';
 import { locate } from './positions.ts';
 import type { PositionIndex } from './positions.ts';
@@ -27,24 +28,6 @@ function validatorFor(compiled: CompiledComposition): ValidateFunction | string 
   return cached;
 }
 
-/**
- * Deepest nesting of maps and lists a claim's spec may have. Real claims nest a few dozen levels; JSON
- * lets a claim nest thousands, which would overflow the stack of every recursive copy and serializer.
- */
-export const MAX_SPEC_DEPTH = 256;
-
-/** Whether `value` nests maps and lists deeper than `max` (iterative: any depth is safe to ask about). */
-function deeperThan(value: unknown, max: number): boolean {
-  const stack: [unknown, number][] = [[value, 0]];
-  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
-    const [current, depth] = item;
-    if (typeof current !== 'object' || current === null) continue;
-    if (depth >= max) return true;
-    for (const child of Object.values(current)) stack.push([child, depth + 1]);
-  }
-  return false;
-}
-
 const stringMap = (value: unknown): Record<string, string> => {
   const out: Record<string, string> = {};
   if (!isRecord(value)) return out;
@@ -54,6 +37,22 @@ const stringMap = (value: unknown): Record<string, string> => {
   }
   return out;
 };
+
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** Why `name` cannot name a claim (a Kubernetes object: a DNS-1123 subdomain), or undefined. */
+export function invalidName(name: string): string | undefined {
+  const rule = 'use lower-case letters, digits, "-" and ".", starting and ending with a letter or digit';
+  if (name.length > 253) return `${quoteBrief(name)} is not a valid name: at most 253 characters`;
+  if (DNS_SUBDOMAIN.test(name)) return undefined;
+  const bad = [...name].findIndex((c) => !/[-a-z0-9.]/.test(c));
+  const char = bad >= 0 ? ([...name][bad] ?? '') : '';
+  const which =
+    bad >= 0
+      ? `: character ${bad + 1} is U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`
+      : '';
+  return `${quoteBrief(name)} is not a valid name${which}; ${rule}`;
+}
 
 export function readClaim(
   claim: unknown,
@@ -67,6 +66,38 @@ export function readClaim(
   };
   if (!isRecord(claim) || !isRecord(claim.metadata) || typeof claim.metadata.name !== 'string') {
     fatal('claim.invalid', 'the claim must be an object with metadata.name', ['metadata', 'name']);
+    return { problems };
+  }
+  // Before anything walks the claim (ajv, clone, templates, hashing recurse): depth and text it can carry.
+  const deep = firstTooDeep(claim);
+  if (deep) {
+    const shown = deep.slice(0, 8);
+    const where = positions ? locate(positions, shown) : {};
+    problems.push({
+      code: 'claim.too-deep',
+      message: `nests more than ${MAX_NESTING} levels of maps and lists (${deep.length - shown.length}+ more levels below this path); kubify accepts at most ${MAX_NESTING}`,
+      path: formatPath(shown),
+      ...where,
+      severity: 'Fatal',
+    });
+    return { problems };
+  }
+  const lone = firstLoneSurrogate(claim);
+  if (lone) {
+    const where = positions ? locate(positions, lone) : {};
+    problems.push({
+      code: 'claim.invalid-text',
+      message:
+        'holds a lone UTF-16 surrogate (half of an emoji or other character), which cannot be sent as UTF-8: write the whole character',
+      path: formatPath(lone),
+      ...where,
+      severity: 'Fatal',
+    });
+    return { problems };
+  }
+  const nameProblem = invalidName(claim.metadata.name);
+  if (nameProblem) {
+    fatal('claim.invalid-name', nameProblem, ['metadata', 'name']);
     return { problems };
   }
   const { api } = compiled;
@@ -91,10 +122,6 @@ export function readClaim(
       'metadata',
       'namespace',
     ]);
-  }
-  if (deeperThan(claim.spec, MAX_SPEC_DEPTH)) {
-    fatal('claim.too-deep', `spec nests maps and lists more than ${MAX_SPEC_DEPTH} levels deep`, ['spec']);
-    return { problems };
   }
   const spec: Record<string, unknown> = isRecord(claim.spec) ? structuredClone(claim.spec) : {};
   if (claim.spec !== undefined && !isRecord(claim.spec))

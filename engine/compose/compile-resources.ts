@@ -38,6 +38,11 @@ export interface CompileScope {
   specSchema: OpenApiSchema;
   ids: ReadonlySet<string>;
   programs: ReadonlySet<string>;
+  /**
+   * Indexes of resources whose `template` was written inline in the source (a self-contained Composition
+   * may also keep the `templateFile` it was inlined from): their problems point into the source.
+   */
+  inlineTemplates: ReadonlySet<number>;
 }
 
 /** Where the text at `path` starts: its own file for `templateFile`s, else its place in the source. */
@@ -63,7 +68,11 @@ export function compileResource(
   index: number,
 ): { draft?: ResourceDraft; problems: Problem[] } {
   const at: PathSegment[] = ['spec', 'resources', index];
-  const origin = originOf(scope, [...at, 'template'], spec.templateFile);
+  const origin = originOf(
+    scope,
+    [...at, 'template'],
+    scope.inlineTemplates.has(index) ? undefined : spec.templateFile,
+  );
   const problems: Problem[] = [];
   const text = spec.template ?? '';
   const compiled = compileTemplate(text, options(scope, origin));

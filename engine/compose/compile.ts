@@ -11,6 +11,7 @@ import type { CompileScope, ResourceDraft } from './compile-resources.ts';
 import { freezeCompiled } from './freeze.ts';
 import { buildGraph } from './graph.ts';
 import { canonicalJson, sha256Hex } from './hash.ts';
+import { firstTooDeep, tooDeepProblem } from './limits.ts';
 import { loadSource } from './load.ts';
 import { formatPath } from './path.ts';
 import { locate } from './positions.ts';
@@ -23,6 +24,11 @@ export function compile(source: CompositionSource): CompileResult {
   const loaded = loadSource(source);
   if (loaded.problems.length > 0) return fail(loaded.problems);
   const { positions } = loaded;
+  const deep = firstTooDeep(loaded.value);
+  if (deep)
+    return fail([
+      { ...tooDeepProblem('composition.too-deep', deep), ...locate(positions, deep.slice(0, 8)) },
+    ]);
   const schemaProblems = validateSchema(loaded.value, positions);
   if (schemaProblems.length > 0) return fail(schemaProblems);
   const resolved = resolveComposition(loaded.value as Composition, source.files, positions);
@@ -47,6 +53,7 @@ export function compile(source: CompositionSource): CompileResult {
     specSchema,
     ids: new Set(spec.resources.map((r) => r.id)),
     programs: new Set(Object.keys(spec.programs ?? {})),
+    inlineTemplates: inlineTemplates(loaded.value),
   };
   const drafts: ResourceDraft[] = [];
   spec.resources.forEach((resource, i) => {
@@ -114,6 +121,17 @@ export function compile(source: CompositionSource): CompileResult {
 /** sha256 of the canonical JSON of `{name, spec}`: equal for equal content, whatever the key order. */
 export function contentHash(composition: Composition): string {
   return sha256Hex(canonicalJson({ name: composition.metadata.name, spec: composition.spec }));
+}
+
+/** Indexes of the resources that carry their `template` text in the document itself. */
+function inlineTemplates(document: unknown): Set<number> {
+  const resources = (document as { spec?: { resources?: unknown } }).spec?.resources;
+  const out = new Set<number>();
+  if (!Array.isArray(resources)) return out;
+  resources.forEach((r: unknown, i) => {
+    if (typeof (r as { template?: unknown } | null)?.template === 'string') out.add(i);
+  });
+  return out;
 }
 
 function fail(problems: Problem[]): CompileResult {

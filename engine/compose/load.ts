@@ -4,6 +4,7 @@
  */
 import { LineCounter, parseAllDocuments } from 'yaml';
 import type { Problem } from '../api/problem.ts';
+import { firstTooDeep, flowTooDeepAt, isStackOverflow, MAX_NESTING } from './limits.ts';
 import { emptyPositions, indexPositions } from './positions.ts';
 import type { PositionIndex } from './positions.ts';
 import { isTextSource } from './source.ts';
@@ -16,8 +17,48 @@ export interface LoadResult {
   problems: Problem[];
 }
 
-/** Parses exactly one YAML document from `text`, reporting problems against `file`. */
+/**
+ * Parses exactly one YAML document from `text`, reporting problems against `file`. A document nested too
+ * deep for the YAML library (it recurses) is read as JSON when it is JSON (JSON.parse does not recurse;
+ * `compile` then reports the depth with a path), else reported as `yaml.too-deep`.
+ */
 export function loadYaml(text: string, file: string): LoadResult {
+  try {
+    return loadYamlUnguarded(text, file);
+  } catch (error) {
+    if (!isStackOverflow(error)) throw error;
+    return tooDeepText(text, file);
+  }
+}
+
+/** What to make of a text too deep for the YAML library. */
+export function tooDeepText(text: string, file: string): LoadResult {
+  try {
+    return { value: JSON.parse(text) as unknown, positions: emptyPositions(file), problems: [] };
+  } catch {
+    // not JSON either
+  }
+  const lineCounter = new LineCounter();
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
+  const offset = flowTooDeepAt(text) ?? 0;
+  const pos = lineCounter.linePos(offset);
+  return {
+    value: undefined,
+    positions: emptyPositions(file),
+    problems: [
+      {
+        code: 'yaml.too-deep',
+        message: `the document nests too deep to read; kubify accepts at most ${MAX_NESTING} levels of maps and lists`,
+        path: '',
+        file,
+        line: pos.line,
+        column: pos.col,
+      },
+    ],
+  };
+}
+
+function loadYamlUnguarded(text: string, file: string): LoadResult {
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const at = (offset: number): { line: number; column: number } => {
@@ -26,6 +67,9 @@ export function loadYaml(text: string, file: string): LoadResult {
   };
   const list = Array.isArray(docs) ? docs : [];
   const problems: Problem[] = [];
+  // The YAML library turns its own stack overflow into a document error.
+  if (list.some((doc) => doc.errors.some((e) => /call stack/i.test(e.message))))
+    return tooDeepText(text, file);
   for (const doc of list) {
     for (const error of doc.errors) {
       problems.push({
@@ -76,8 +120,9 @@ export function loadYaml(text: string, file: string): LoadResult {
 /** Loads a composition source (text or object) into data plus a position index. */
 export function loadSource(source: CompositionSource): LoadResult {
   if (isTextSource(source)) return loadYaml(source.text, source.file);
+  // structuredClone recurses: a value too deep for it is returned as it is (compile refuses it unread).
   return {
-    value: structuredClone(source.object),
+    value: firstTooDeep(source.object) ? source.object : structuredClone(source.object),
     positions: emptyPositions(source.file),
     problems: [],
   };

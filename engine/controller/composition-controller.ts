@@ -43,6 +43,9 @@ export interface CompositionControllerOptions {
   now?: () => Date;
 }
 
+/** Problems recorded in a Composition's status; the Ready condition says how many there are in all. */
+export const MAX_STATUS_PROBLEMS = 50;
+
 const CRD_API = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition' };
 
 interface Served {
@@ -164,7 +167,8 @@ export class CompositionController {
           reason: 'CompileFailed',
           message: `${result.problems.length} problem(s): ${result.problems.slice(0, 3).map(formatProblem).join('; ')}`,
         },
-        { problems: result.problems },
+        // Bounded: a Composition with thousands of problems must not make its status too large to write.
+        { problems: result.problems.slice(0, MAX_STATUS_PROBLEMS) },
       );
       return;
     }

@@ -19,6 +19,8 @@ import { ProgramSourceController } from './program-source-controller.ts';
 import { serveEndpoints, splitHostPort } from './http-endpoints.ts';
 import { createLogger, type Logger, type LogLevel } from './logger.ts';
 import { ControllerMetrics } from './metrics.ts';
+import { WebhookCertificates, webhookHosts } from './webhook/certificates.ts';
+import { serveWebhook, type WebhookServer } from './webhook/server.ts';
 
 /** A loaded kubeconfig (`loadKubeConfig` from engine/kube). */
 type KubeConfig = Parameters<typeof createKubeClient>[0]['kubeConfig'];
@@ -50,7 +52,31 @@ export interface OperatorOptions {
   informers?: Pick<SharedInformerFactoryOptions, 'watchTimeoutSeconds' | 'backoff' | 'minWatchMs'>;
   /** `User-Agent` of the operator's requests. Default `kubify-operator/<identity>`. */
   userAgent?: string;
+  /** The validating admission webhook for Compositions, served by every replica; absent: not served. */
+  webhook?: WebhookOptions;
 }
+
+export interface WebhookOptions {
+  /** `host:port` of the HTTPS server (`:9443`; port 0 picks one). */
+  bindAddress: string;
+  /** `tls.crt` and `tls.key` (e.g. from cert-manager); absent: a self-signed CA kept in a Secret. */
+  certDir?: string;
+  /** Default `kubify-webhook-cert`. */
+  secretName?: string;
+  /** The ValidatingWebhookConfiguration to publish the self-managed CA in. Default `kubify`. */
+  configurationName?: string;
+  /** The Service in front of the webhook, for the certificate's names. Default `kubify-webhook`. */
+  serviceName?: string;
+  /** How often the key pair is re-read or renewed, and the CA re-published. Default 10 minutes. */
+  refreshMs?: number;
+}
+
+export const WEBHOOK_DEFAULTS = {
+  secretName: 'kubify-webhook-cert',
+  configurationName: 'kubify',
+  serviceName: 'kubify-webhook',
+  refreshMs: 10 * 60_000,
+} as const;
 
 export interface Operator {
   metrics: ControllerMetrics;
@@ -63,7 +89,7 @@ export interface Operator {
   /** List/watch counters summed over the informers alive now. */
   informerStats(): InformerStats;
   /** Bound ports of the endpoints (`0` binds pick free ones). */
-  ports: { metrics?: number; health?: number; artifacts?: number };
+  ports: { metrics?: number; health?: number; artifacts?: number; webhook?: number };
   stop(): Promise<void>;
 }
 
@@ -135,6 +161,26 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
       .start()
       .catch((err: unknown) => logger.error('program source controller failed to start', { error: err }));
   }
+  // Every replica serves the webhook (the API server may call any of them), leader or not.
+  let webhook: { server: WebhookServer; certs: WebhookCertificates } | undefined;
+  if (options.webhook) {
+    const w = { ...WEBHOOK_DEFAULTS, ...options.webhook };
+    const webhookLogger = logger.with({ component: 'webhook' });
+    const server = await serveWebhook(w.bindAddress, webhookLogger);
+    const certs = new WebhookCertificates({
+      client,
+      namespace: options.namespace,
+      ...(w.certDir !== undefined ? { certDir: w.certDir } : {}),
+      secretName: w.secretName,
+      configurationName: w.configurationName,
+      hosts: webhookHosts(w.serviceName, options.namespace),
+      refreshMs: w.refreshMs,
+      logger: webhookLogger,
+      onKeyPair: (cert, key) => server.setKeyPair(cert, key),
+    });
+    webhook = { server, certs };
+    await certs.start();
+  }
   let controller: CompositionController | undefined;
   let starting: Promise<void> | undefined;
   const startControllers = (): void => {
@@ -168,6 +214,7 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
     name: 'caches',
     check: () =>
       (artifacts ? artifacts.programs.hasSynced() : true) &&
+      (webhook ? webhook.server.hasKeyPair() : true) &&
       (options.leaderElect && elector?.isLeader() !== true ? true : Boolean(controller?.hasSynced())),
   };
   const endpoints = await Promise.all([
@@ -223,10 +270,13 @@ export async function startOperator(options: OperatorOptions): Promise<Operator>
     ports: {
       ...(endpoints[0] ? { metrics: endpoints[0].port } : {}),
       ...(endpoints[1] ? { health: endpoints[1].port } : {}),
+      ...(webhook ? { webhook: webhook.server.port } : {}),
     },
     stop: async () => {
       if (elector) await elector.stop();
       else await stopControllers();
+      webhook?.certs.stop();
+      await webhook?.server.close();
       await artifacts?.programs.stop();
       await artifacts?.server.close();
       await audit.flush();

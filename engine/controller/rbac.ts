@@ -7,6 +7,8 @@
  * - Per claim kind: read, patch/update (finalizer), status, finalizers.
  * - Per composed kind: read, create, patch/update (server-side apply) and delete.
  * - Events (core and events.k8s.io): create, patch. A namespaced Role for the leader-election Lease.
+ * - The admission webhook: get/patch its own ValidatingWebhookConfiguration (CA bundle); in the Role,
+ *   create Secrets and get/update its certificate Secret.
  *
  * No wildcard anywhere. A composed kind is mapped to its REST resource by: the composition's override
  * annotation, kubify's own and the compositions' claim kinds, a static table of built-in and well-known
@@ -130,6 +132,10 @@ export interface RbacOptions {
   name?: string;
   /** Name of the leader-election Lease. Default `kubify-operator`. */
   leaseName?: string;
+  /** The webhook's ValidatingWebhookConfiguration (its CA bundle is written). Default `kubify`. */
+  webhookConfigurationName?: string;
+  /** The Secret holding the webhook's self-managed certificates. Default `kubify-webhook-cert`. */
+  webhookSecretName?: string;
 }
 
 export interface GeneratedRbac {
@@ -200,6 +206,13 @@ export function generateRbac(options: RbacOptions): GeneratedRbac {
   cluster.add('apiextensions.k8s.io', ['customresourcedefinitions'], [...READ, 'create']);
   cluster.add('', ['events'], ['create', 'patch']);
   cluster.add('events.k8s.io', ['events'], ['create', 'patch']);
+  // The admission webhook publishes its CA bundle in its own configuration, and in no other.
+  cluster.add(
+    'admissionregistration.k8s.io',
+    ['validatingwebhookconfigurations'],
+    ['get', 'patch'],
+    [options.webhookConfigurationName ?? 'kubify'],
+  );
 
   const claimResources = new Map<string, string>();
   for (const c of compositions) claimResources.set(`${c.api.kind}.${c.api.group}`, c.api.plural);
@@ -248,6 +261,9 @@ export function generateRbac(options: RbacOptions): GeneratedRbac {
   const lease = new RuleSet();
   lease.add('coordination.k8s.io', ['leases'], ['create']);
   lease.add('coordination.k8s.io', ['leases'], ['get', 'update'], [options.leaseName ?? 'kubify-operator']);
+  // The webhook's self-managed CA and serving certificate (create cannot be limited to a name).
+  lease.add('', ['secrets'], ['create']);
+  lease.add('', ['secrets'], ['get', 'update'], [options.webhookSecretName ?? 'kubify-webhook-cert']);
   const objects: RbacObject[] = [
     { apiVersion: RBAC_API, kind: 'ClusterRole', metadata: { name, labels }, rules: cluster.rules() },
     {

@@ -10,10 +10,27 @@ export interface ControlPlaneBinaries {
   dir: string;
   kubeApiserver: string;
   etcd: string;
+  /** kubectl of the same version (tests apply with it to see what users see); absent in older caches. */
+  kubectl?: string;
 }
 
 function fromDir(dir: string): ControlPlaneBinaries {
-  return { dir, kubeApiserver: join(dir, 'kube-apiserver'), etcd: join(dir, 'etcd') };
+  const kubectl = join(dir, 'kubectl');
+  return {
+    dir,
+    kubeApiserver: join(dir, 'kube-apiserver'),
+    etcd: join(dir, 'etcd'),
+    ...(existsSync(kubectl) ? { kubectl } : {}),
+  };
+}
+
+/** The pinned kubectl next to the control plane binaries (built by `tools/controlplane/build.sh`). */
+export async function ensureKubectl(onProgress?: (line: string) => void): Promise<string> {
+  const bins = await ensureBinaries(onProgress);
+  if (bins.kubectl) return bins.kubectl;
+  throw new Error(
+    `${bins.dir} has no kubectl: run tools/controlplane/build.sh (it builds the missing binaries)`,
+  );
 }
 
 /**

@@ -5,4 +5,4 @@ export {
   type ControlPlaneOptions,
   type RestartOptions,
 } from './control-plane.ts';
-export { ensureBinaries, type ControlPlaneBinaries } from './binaries.ts';
+export { ensureBinaries, ensureKubectl, type ControlPlaneBinaries } from './binaries.ts';

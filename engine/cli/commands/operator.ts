@@ -41,6 +41,15 @@ export const operatorCommand: CommandFactory = (ctx) =>
       '--artifact-advertise-url <url>',
       'base URL of the artifact server as PKO workspace pods reach it',
     )
+    .option(
+      '--webhook-port <port>',
+      'serve the validating admission webhook for Compositions (HTTPS) on this port; 0 disables',
+      D.webhookPort,
+    )
+    .option(
+      '--webhook-cert-dir <dir>',
+      'tls.crt and tls.key for the webhook, e.g. a mounted cert-manager Secret (default: a self-signed CA kept in the Secret kubify-webhook-cert, its CA bundle written into the ValidatingWebhookConfiguration kubify)',
+    )
     .option('--leader-elect', 'elect a leader through a Lease: only the leader reconciles (run 2+ replicas)')
     .option(
       '--lease-duration <duration>',
@@ -70,7 +79,7 @@ Examples:
 
   # locally against the current context, on free ports
   kubify operator --metrics-bind-address 127.0.0.1:0 --health-probe-bind-address 127.0.0.1:0 \\
-    --artifact-bind-address 0 --log-level debug
+    --artifact-bind-address 0 --webhook-port 0 --log-level debug
 
   # against a kind/minikube cluster, with Pulumi programs reachable from its pods
   kubify operator --context kind-dev --artifact-advertise-url http://host.docker.internal:8090`,
@@ -87,6 +96,7 @@ Examples:
       logger.info('serving', {
         metrics: at(options.metricsBindAddress, operator.ports.metrics),
         health: at(options.healthBindAddress, operator.ports.health),
+        webhook: at(options.webhook?.bindAddress, operator.ports.webhook),
         namespace: options.namespace,
       });
       const signal = await untilSignal((second) => {

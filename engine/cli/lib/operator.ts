@@ -15,6 +15,8 @@ export interface OperatorFlags {
   healthProbeBindAddress: string;
   artifactBindAddress: string;
   artifactAdvertiseUrl?: string;
+  webhookPort: string;
+  webhookCertDir?: string;
   leaderElect?: boolean;
   /** commander's negatable `--no-auto-install` / `--auto-install=false`. */
   autoInstall?: boolean | string;
@@ -32,6 +34,7 @@ export const OPERATOR_DEFAULTS = {
   metricsBindAddress: ':8080',
   healthProbeBindAddress: ':8081',
   artifactBindAddress: ':8090',
+  webhookPort: '9443',
   leaseDuration: '10s',
   workers: '16',
   resyncPeriod: '10m',
@@ -74,6 +77,14 @@ export function parseLogLevel(text: string): LogLevel {
   return level;
 }
 
+/** `--webhook-port`: a TCP port, or undefined for `0` (the webhook is not served). */
+export function parseWebhookPort(text: string): number | undefined {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n > 65535)
+    throw new UsageError(`--webhook-port: "${text}" is not a port from 0 to 65535`);
+  return n === 0 ? undefined : n;
+}
+
 /** The operator options the flags describe (everything but the kubeconfig, logger and registry). */
 export function operatorOptions(
   flags: OperatorFlags,
@@ -87,12 +98,23 @@ export function operatorOptions(
     throw new UsageError(`--lease-duration: ${flags.leaseDuration} is too short: use at least 1s`);
   if (flags.artifactAdvertiseUrl !== undefined && !/^https?:\/\/[^\s/]+/.test(flags.artifactAdvertiseUrl))
     throw new UsageError(`--artifact-advertise-url: "${flags.artifactAdvertiseUrl}" is not an http(s) URL`);
+  const webhookPort = parseWebhookPort(flags.webhookPort);
+  if (flags.webhookCertDir !== undefined && webhookPort === undefined)
+    throw new UsageError('--webhook-cert-dir: the webhook is disabled (--webhook-port 0)');
   return {
     namespace: flags.namespace || env.POD_NAMESPACE || DEFAULT_NAMESPACE,
     ...(metrics ? { metricsBindAddress: metrics } : {}),
     ...(health ? { healthBindAddress: health } : {}),
     ...(artifacts ? { artifactBindAddress: artifacts } : {}),
     ...(flags.artifactAdvertiseUrl ? { artifactAdvertiseUrl: flags.artifactAdvertiseUrl } : {}),
+    ...(webhookPort !== undefined
+      ? {
+          webhook: {
+            bindAddress: `:${webhookPort}`,
+            ...(flags.webhookCertDir ? { certDir: flags.webhookCertDir } : {}),
+          },
+        }
+      : {}),
     leaderElect: flags.leaderElect === true,
     autoInstall: parseBool('--auto-install', flags.autoInstall),
     leaseDurationMs,

@@ -98,12 +98,15 @@ function subPacks(dir: string): string[] {
     .sort();
 }
 
-/** A file is treated as a composition when it says `kind: Composition` (or cannot be parsed at all). */
+/**
+ * A file is treated as a composition when it says `kind: Composition` (also when it cannot be parsed, say
+ * because it is JSON nested too deep for the YAML library).
+ */
 function looksLikeComposition(text: string): boolean {
   try {
     const doc = parse(text) as unknown;
     return typeof doc === 'object' && doc !== null && (doc as { kind?: unknown }).kind === 'Composition';
   } catch {
-    return /^kind:\s*Composition\s*$/m.test(text);
+    return /^kind:\s*Composition\s*$/m.test(text) || /"kind"\s*:\s*"Composition"/.test(text);
   }
 }

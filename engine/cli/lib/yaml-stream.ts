@@ -4,6 +4,8 @@
  */
 import { LineCounter, parseAllDocuments } from 'yaml';
 import type { Problem } from '../../api/problem.ts';
+import { isStackOverflow } from '../../compose/limits.ts';
+import { tooDeepText } from '../../compose/load.ts';
 import { indexPositions } from '../../compose/positions.ts';
 import type { PositionIndex } from '../../compose/positions.ts';
 
@@ -18,9 +20,24 @@ export function parseYamlStream(
   text: string,
   file: string,
 ): { documents: YamlDocument[]; problems: Problem[] } {
+  try {
+    return parseUnguarded(text, file);
+  } catch (error) {
+    // Nested too deep for the YAML library: read it as JSON if it is (one document), else say so.
+    if (!isStackOverflow(error)) throw error;
+    const loaded = tooDeepText(text, file);
+    if (loaded.problems.length > 0) return { documents: [], problems: loaded.problems };
+    return { documents: [{ value: loaded.value, positions: loaded.positions, line: 1 }], problems: [] };
+  }
+}
+
+function parseUnguarded(text: string, file: string): { documents: YamlDocument[]; problems: Problem[] } {
   const lineCounter = new LineCounter();
   const parsed = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const docs = Array.isArray(parsed) ? parsed : [];
+  // The YAML library turns its own stack overflow into a document error.
+  if (docs.some((doc) => doc.errors.some((e) => /call stack/i.test(e.message))))
+    throw new RangeError('Maximum call stack size exceeded');
   const problems: Problem[] = [];
   const documents: YamlDocument[] = [];
   for (const doc of docs) {

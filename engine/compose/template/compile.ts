@@ -1,4 +1,5 @@
 import type { Problem } from '../../api/problem.ts';
+import { isStackOverflow, MAX_BLOCK_NESTING } from '../limits.ts';
 import { problemAt } from './errors.ts';
 import { parseProblem } from './parse-error.ts';
 import { makeOrigin, positionAt } from './positions.ts';
@@ -16,9 +17,46 @@ function findControl(source: string): number {
   return -1;
 }
 
+/** Where `{{#block}}`s first nest deeper than MAX_BLOCK_NESTING, or -1. */
+function findTooDeep(source: string): number {
+  let depth = 0;
+  const tags = /\{\{~?\s*([#/^])/g;
+  for (let m = tags.exec(source); m !== null; m = tags.exec(source)) {
+    if (m[1] === '/') depth = Math.max(0, depth - 1);
+    else if (++depth > MAX_BLOCK_NESTING) return m.index;
+  }
+  return -1;
+}
+
+/**
+ * Compiles with the stack guarded: Handlebars parses and compiles recursively, so a template nested
+ * too deep is a problem at its first too-deep block, never a stack overflow.
+ */
+function guarded(source: string, opts: TemplateOptions): CompileResult {
+  const origin = makeOrigin(opts);
+  const deep = findTooDeep(source);
+  const tooDeep = (at: number): CompileResult => ({
+    problems: [
+      problemAt(
+        origin,
+        'template.too-deep',
+        `blocks nest more than ${MAX_BLOCK_NESTING} levels deep; kubify accepts at most ${MAX_BLOCK_NESTING}`,
+        origin.toFile(positionAt(source, at)),
+      ),
+    ],
+  });
+  if (deep >= 0) return tooDeep(deep);
+  try {
+    return compileSource(source, opts);
+  } catch (error) {
+    if (isStackOverflow(error)) return tooDeep(0);
+    throw error;
+  }
+}
+
 /** Compiles a template that renders YAML documents (see `renderTemplate`). */
 export function compileTemplate(source: string, opts: TemplateOptions): CompileResult {
-  return compileSource(source, opts);
+  return guarded(source, opts);
 }
 
 /**
@@ -26,7 +64,7 @@ export function compileTemplate(source: string, opts: TemplateOptions): CompileR
  * Same checks and refs as a template.
  */
 export function compileExpression(source: string, opts: TemplateOptions): CompileResult {
-  return compileSource(source, opts);
+  return guarded(source, opts);
 }
 
 function isBlank(statement: hbs.AST.Statement): boolean {

@@ -6,6 +6,7 @@ import type { PendingData } from './types.ts';
 export type TemplateProblemCode =
   | 'template.syntax'
   | 'template.control-character'
+  | 'template.too-deep'
   | 'template.unknown-helper'
   | 'template.helper-arity'
   | 'template.helper-argument'

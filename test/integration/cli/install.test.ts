@@ -35,6 +35,11 @@ const DEPLOYMENT = {
   name: 'kubify-operator',
 };
 
+const WEBHOOK_CONFIG = {
+  apiVersion: 'admissionregistration.k8s.io/v1',
+  kind: 'ValidatingWebhookConfiguration',
+};
+
 describe('kubify install', function () {
   this.timeout(120_000);
   let cp: ControlPlane;
@@ -114,6 +119,14 @@ describe('kubify install', function () {
       name: 'kubify',
     });
     expect(JSON.stringify(role)).to.contain('rayservices.ml.kubify.io').and.not.contain('"*"');
+    const vwc = (await client.get({ ...WEBHOOK_CONFIG, name: 'kubify' })) as unknown as {
+      webhooks: { failurePolicy: string; clientConfig: { service?: { name: string; namespace: string } } }[];
+    };
+    expect(vwc.webhooks.map((w) => w.failurePolicy)).to.deep.equal(['Ignore']);
+    expect(vwc.webhooks[0]?.clientConfig.service).to.include({
+      name: 'kubify-webhook',
+      namespace: 'kubify-system',
+    });
   });
 
   it('a second run changes nothing: every resourceVersion stays the same', async () => {
@@ -122,6 +135,22 @@ describe('kubify install', function () {
     expect(run.code, run.stderr).to.equal(0);
     expect(run.stdout).to.contain(`done: 0 created, 0 configured, ${planned.length} unchanged`);
     expect(await versions()).to.deep.equal(before);
+  });
+
+  it('keeps the CA bundle the operator published in the webhook configuration', async () => {
+    // What the operator does (engine/controller/webhook/certificates.ts): a JSON patch of caBundle.
+    const caBundle = Buffer.from('-----BEGIN CERTIFICATE-----\nnot checked here\n').toString('base64');
+    await client.patch(
+      { ...WEBHOOK_CONFIG, name: 'kubify' },
+      [{ op: 'add', path: '/webhooks/0/clientConfig/caBundle', value: caBundle }],
+      { type: 'json' },
+    );
+    const run = await kubify('install');
+    expect(run.code, run.stderr).to.equal(0);
+    const vwc = (await client.get({ ...WEBHOOK_CONFIG, name: 'kubify' })) as unknown as {
+      webhooks: { clientConfig: { caBundle?: string } }[];
+    };
+    expect(vwc.webhooks[0]?.clientConfig.caBundle).to.equal(caBundle);
   });
 
   it('--dry-run reports a change with its path and writes nothing', async () => {

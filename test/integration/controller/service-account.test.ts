@@ -23,6 +23,7 @@ import {
 } from '../../../engine/kube/index.ts';
 import { eventually } from '../../support/http.ts';
 import { installPack } from '../../support/operator.ts';
+import { VWC, webhookConfiguration } from '../../support/webhook.ts';
 import { REPO_ROOT } from '../../unit/cli/run-cli.ts';
 
 const SA_USER = 'system:serviceaccount:kubify-system:kubify';
@@ -66,6 +67,8 @@ function operatorAs(
     leaderElect,
     leaseDurationMs: 4_000,
     artifactBindAddress: '127.0.0.1:0',
+    // The admission webhook with its self-managed certificate (Secret) and CA bundle (configuration).
+    webhook: { bindAddress: '127.0.0.1:0', refreshMs: 1000 },
     workers: 2,
     resyncMs: 0,
     registry,
@@ -112,6 +115,10 @@ describe('operator under the deploy/ service account (deploy/rbac.yaml)', functi
       ],
     });
     operator = await operatorAs(cp, SA_USER, registry, true);
+    // deploy/webhook.yaml's configuration, reaching this in-process operator by URL instead of the Service.
+    const port = operator.ports.webhook;
+    if (port === undefined) throw new Error('the operator serves no webhook');
+    await admin.apply(webhookConfiguration('kubify', port));
   });
 
   after(async () => {
@@ -131,6 +138,24 @@ describe('operator under the deploy/ service account (deploy/rbac.yaml)', functi
     expect((lease.spec as { holderIdentity?: string }).holderIdentity)
       .to.be.a('string')
       .and.not.equal('');
+  });
+
+  it('serves the admission webhook: its certificate Secret and the CA bundle of the configuration kubify', async () => {
+    const secret = await eventually('the webhook certificate Secret', () =>
+      admin.find({
+        apiVersion: 'v1',
+        kind: 'Secret',
+        namespace: 'kubify-system',
+        name: 'kubify-webhook-cert',
+      }),
+    );
+    const ca = (secret as { data?: Record<string, string> }).data?.['ca.crt'];
+    expect(ca).to.be.a('string');
+    await eventually('the CA bundle in the configuration', async () => {
+      const vwc = await admin.get({ ...VWC, name: 'kubify' });
+      const hooks = (vwc as { webhooks?: { clientConfig?: { caBundle?: string } }[] }).webhooks ?? [];
+      return hooks[0]?.clientConfig?.caBundle === ca;
+    });
   });
 
   it('serves packs: Compositions become Ready and their claim CRDs are created', async () => {

@@ -216,7 +216,7 @@ spec:
     expect(alone.problems.map((p) => p.code)).to.deep.equal(['rbac.installer-missing']);
   });
 
-  it('puts the Lease in a namespaced Role, get/update limited to its name, bound to the service account', () => {
+  it('puts the Lease and the webhook certificate Secret in a namespaced Role, get/update limited to their names, bound to the service account', () => {
     const { objects } = generateRbac({ compositions: [rayservice], namespace: 'ops', serviceAccount: 'op' });
     expect(objects.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`)).to.deep.equal([
       'ClusterRole//kubify',
@@ -226,6 +226,13 @@ spec:
     ]);
     const role = objects.find((o) => o.kind === 'Role');
     expect(role?.rules).to.deep.equal([
+      { apiGroups: [''], resources: ['secrets'], verbs: ['create'] },
+      {
+        apiGroups: [''],
+        resources: ['secrets'],
+        resourceNames: ['kubify-webhook-cert'],
+        verbs: ['get', 'update'],
+      },
       { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create'] },
       {
         apiGroups: ['coordination.k8s.io'],
@@ -239,6 +246,14 @@ spec:
       expect(binding.roleRef?.kind).to.equal(binding.kind === 'RoleBinding' ? 'Role' : 'ClusterRole');
     }
     expect(JSON.stringify(clusterRules(objects))).not.to.contain('leases');
+    expect(JSON.stringify(clusterRules(objects))).not.to.contain('secrets');
+    // The webhook's own configuration, by name, to publish its CA bundle; no other.
+    expect(clusterRules(objects)).to.deep.include({
+      apiGroups: ['admissionregistration.k8s.io'],
+      resources: ['validatingwebhookconfigurations'],
+      resourceNames: ['kubify'],
+      verbs: ['get', 'patch'],
+    });
   });
 
   it('is deterministic: the order of the compositions does not matter', () => {

@@ -31,7 +31,8 @@ function summary(c: CompiledComposition): unknown {
     requires: c.requires,
     resources: c.resources.map(({ template, includeWhen, ...rest }) => ({
       ...rest,
-      template: rest.id === 'deployment' ? { file: template.file, refs: template.refs } : refs(template),
+      // Not the file: an inline template reports problems at its text in the composition's own file.
+      template: refs(template),
       includeWhen: includeWhen ? refs(includeWhen) : undefined,
     })),
     status: c.status.map((s) => ({ field: s.field, refs: refs(s.expression) })),
@@ -89,6 +90,8 @@ describe('packs: readPack', () => {
     expect(fromPack.problems).to.deep.equal([]);
     expect(fromObject.problems).to.deep.equal([]);
     expect(summary(fromObject.compiled!)).to.deep.equal(summary(fromPack.compiled!));
+    expect(fromPack.compiled!.resources[0]?.template.file).to.equal('templates/deployment.yaml.hbs');
+    expect(fromObject.compiled!.resources[0]?.template.file).to.equal('basic-inline.yaml');
   });
 
   it('toCompositionObject gives one self-contained object that compiles to the same result', async () => {
