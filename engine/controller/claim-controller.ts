@@ -155,14 +155,24 @@ export class ClaimController {
       const claimKey = claimKeyOfChild(obj, this.options.kind.kindLabel);
       if (claimKey) this.queue.add(claimKey);
     };
+    const seen = (obj: KubeObject): void => {
+      const claimKey = claimKeyOfChild(obj, this.options.kind.kindLabel);
+      if (claimKey) this.reconciler.childSeen(claimKey, obj);
+    };
     // The echo of kubify's own apply (same resourceVersion as the apply returned) changes nothing.
     const ownEcho = (obj: KubeObject): boolean =>
       obj.metadata.uid !== undefined &&
       this.lastApplied.get(obj.metadata.uid)?.resourceVersion === obj.metadata.resourceVersion;
     this.removeHandlers.push(
       lease.informer.addHandlers({
-        onAdd: (obj) => !ownEcho(obj) && onChild(obj),
-        onUpdate: (_o, obj) => !ownEcho(obj) && onChild(obj),
+        onAdd: (obj) => {
+          seen(obj);
+          if (!ownEcho(obj)) onChild(obj);
+        },
+        onUpdate: (_o, obj) => {
+          seen(obj);
+          if (!ownEcho(obj)) onChild(obj);
+        },
         onDelete: (obj) => {
           if (obj.metadata.uid) this.lastApplied.delete(obj.metadata.uid);
           onChild(obj);

@@ -6,7 +6,7 @@ import type { KubeObject, ObjectRef } from '../../kube/types.ts';
 import type { Requirement } from '../../api/composition.ts';
 import { applyDesired, type ApplyOutcome } from './apply.ts';
 import { ensureInstaller } from './installers.ts';
-import { observedById, ownedObjects, refOf, type OwnedObject } from './children.ts';
+import { identity, observedById, ownedObjects, refOf, type OwnedObject } from './children.ts';
 import type { ConditionInput } from './conditions.ts';
 import { conditionTime, getCondition } from './conditions.ts';
 import { finalizeChildren } from './finalize.ts';
@@ -49,6 +49,13 @@ export class ClaimReconciler {
   private readonly converged = new Map<string, string>();
   /** Claims whose last reconcile found a required or composed API missing: re-queued when CRDs change. */
   readonly waitingForApis = new Set<string>();
+  /**
+   * Per claim key: objects this process applied that the child caches have not shown yet (by
+   * `identity()`). The caches lag behind the API server, so a deletion or a spec change that arrives
+   * right after an apply would otherwise finalize or prune without them: an orphan, or an object kept
+   * that is no longer rendered. An entry goes when the cache shows the object or it was deleted.
+   */
+  private readonly unconfirmed = new Map<string, Map<string, OwnedObject>>();
 
   constructor(private readonly deps: ClaimDeps) {}
 
@@ -57,6 +64,7 @@ export class ClaimReconciler {
     if (!claim) {
       this.converged.delete(key);
       this.waitingForApis.delete(key);
+      this.unconfirmed.delete(key);
       return {};
     }
     const log = this.deps.logger.with({ namespace: claim.metadata.namespace, name: claim.metadata.name });
@@ -131,7 +139,11 @@ export class ClaimReconciler {
       };
     }
     const { result, applied } = rendered;
-    const pruned = await prune(this.deps, pruneTargets(result, this.owned(claim, children)));
+    this.remember(key, [...applied.objects.values()]);
+    // The caches as they are now (not as the reconcile began): read in the same tick as `unconfirmed`.
+    const owned = this.owned(key, claim, this.deps.childrenOf(key));
+    const pruned = await prune(this.deps, pruneTargets(result, owned));
+    this.forget(key, pruned.deleted);
     const errors = new Map([...applied.errors, ...pruned.errors]);
     this.recordChanges(claim, revision, [
       ...[...applied.objects.values()].map((o) => ({ action: 'Apply' as const, target: o })),
@@ -251,10 +263,43 @@ export class ClaimReconciler {
     }
   }
 
-  /** What the claim owns: its labelled children and the unwatched kinds of its recorded inventory. */
-  private owned(claim: KubeObject, children: readonly KubeObject[]): OwnedObject[] {
+  /**
+   * What the claim owns: its labelled children, the unwatched kinds of its recorded inventory, and what
+   * this process applied that the caches have not shown yet.
+   */
+  private owned(key: string, claim: KubeObject, children: readonly KubeObject[]): OwnedObject[] {
     const inventory = (claim.status as { resources?: ResourceStatus[] } | undefined)?.resources ?? [];
-    return ownedObjects(children, inventory, (v, k) => this.deps.watches(v, k));
+    const owned = ownedObjects(children, inventory, (v, k) => this.deps.watches(v, k));
+    const pending = this.unconfirmed.get(key);
+    if (!pending) return owned;
+    const seen = new Set(owned.map((o) => o.key));
+    for (const [id, o] of pending) {
+      if (seen.has(id)) pending.delete(id);
+      else owned.push(o);
+    }
+    if (pending.size === 0) this.unconfirmed.delete(key);
+    return owned;
+  }
+
+  /** Records objects just applied for a claim until the caches show them (see `unconfirmed`). */
+  private remember(key: string, objects: readonly KubeObject[]): void {
+    if (objects.length === 0) return;
+    const pending = this.unconfirmed.get(key) ?? new Map<string, OwnedObject>();
+    for (const o of ownedObjects(objects, [], () => true)) pending.set(o.key, o);
+    this.unconfirmed.set(key, pending);
+  }
+
+  /** Drops entries whose delete was issued (or whose object the cache now shows). */
+  private forget(key: string, objects: readonly { key: string }[]): void {
+    const pending = this.unconfirmed.get(key);
+    if (!pending) return;
+    for (const o of objects) pending.delete(o.key);
+    if (pending.size === 0) this.unconfirmed.delete(key);
+  }
+
+  /** A child informer saw this object of claim `key`: the cache has it now. */
+  childSeen(key: string, object: KubeObject): void {
+    this.forget(key, [{ key: identity(object) }]);
   }
 
   /** Each required API that is not served, with what is being done about it. */
@@ -278,11 +323,8 @@ export class ClaimReconciler {
   private async finalize(key: string, claim: KubeObject): Promise<ReconcileResult> {
     if (!claim.metadata.finalizers?.includes(FINALIZER)) return {};
     const lookup = this.deps.composition(claim);
-    const outcome = await finalizeChildren(
-      this.deps,
-      lookup.ok ? lookup.compiled : undefined,
-      this.owned(claim, this.deps.childrenOf(key)),
-    );
+    const owned = this.owned(key, claim, this.deps.childrenOf(key));
+    const outcome = await finalizeChildren(this.deps, lookup.ok ? lookup.compiled : undefined, owned);
     this.recordChanges(
       claim,
       lookup.ok ? lookup.revision : undefined,
@@ -298,6 +340,7 @@ export class ClaimReconciler {
       return { requeueAfterMs: WAIT_FOR_DELETION_MS };
     }
     await this.removeFinalizer(claim);
+    this.unconfirmed.delete(key);
     this.deps.events.event(claim, 'Normal', 'Deleted', 'all composed objects deleted or orphaned');
     return {};
   }
