@@ -14,9 +14,9 @@ import {
   type BenchCluster,
 } from '../../bench/cluster.ts';
 import { OperatorProcess, type SpawnOptions } from '../../bench/operator-process.ts';
-import { faultSeeds, SeededRandom } from '../support/rng.ts';
-import { crashRun, type RunPlan, type RunResult } from './run.ts';
-import { checkInvariants, diffSnapshots, type Snapshot } from './snapshot.ts';
+import { faultSeeds } from '../support/rng.ts';
+import { crashRun, killPlan, type RunResult } from './run.ts';
+import { checkInvariants, diffSnapshots } from './snapshot.ts';
 import { crashWorkload } from './workload.ts';
 
 const CLAIMS = Number(process.env.KUBIFY_CRASH_CLAIMS ?? 1000);
@@ -29,30 +29,14 @@ const log = (line: string): void => {
 const spawn: SpawnOptions = { runtime: 'js', log: () => undefined };
 const s = (msValue: number): string => `${(msValue / 1000).toFixed(1)} s`;
 
-/**
- * One to three kills, spread over how long the undisturbed run took to converge: sorted moments in
- * [5 %, 90 %] of it, at least a second apart so each new operator gets going before the next kill.
- */
-export function killPlan(seed: number, baselineMs: number): RunPlan {
-  const rng = new SeededRandom(seed);
-  const count = rng.int(1, 3);
-  const killsAtMs = Array.from({ length: count }, () => Math.round(rng.between(0.05, 0.9) * baselineMs)).sort(
-    (a, b) => a - b,
-  );
-  for (let i = 1; i < killsAtMs.length; i++) killsAtMs[i] = Math.max(killsAtMs[i]!, killsAtMs[i - 1]! + 1000);
-  return {
-    killsAtMs,
-    lateMutationsAtMs: Math.round(rng.between(0.1, 0.8) * baselineMs),
-    convergeTimeoutMs: CONVERGE_TIMEOUT_MS,
-  };
-}
-
 function describeRun(name: string, r: RunResult): string {
   const kills = r.kills.map((k) => `${s(k.atMs)} (${k.syncedBefore} synced)`).join(', ') || 'none';
+  const restarts = r.restartMs.length ? ` (restarts ${r.restartMs.map(s).join(', ')})` : '';
   return (
     `${name}: ${r.kills.length} kill(s) at ${kills}; converged ${s(r.convergeMs)} after the last ` +
-    `start (${s(r.totalMs)} in all); reconciles ${r.reconciles.join(' + ')} = ` +
-    `${r.reconciles.reduce((a, b) => a + b, 0)} over ${r.reconciles.length} process(es)`
+    `${r.kills.length ? 'kill' : 'start'}${restarts}, ${s(r.totalMs)} in all; reconciles ` +
+    `${r.reconciles.join(' + ')} = ${r.reconciles.reduce((a, b) => a + b, 0)} over ` +
+    `${r.reconciles.length} process(es); snapshot ${s(r.snapshotMs)}, clean-up ${s(r.cleanupMs)}`
   );
 }
 
@@ -76,7 +60,7 @@ describe(`operator crashes: SIGKILL while ${CLAIMS} claims converge (faults)`, f
     baseline = await crashRun(
       cluster,
       w,
-      { killsAtMs: [], lateMutationsAtMs: 3000, convergeTimeoutMs: CONVERGE_TIMEOUT_MS },
+      { kills: [], lateMutationsAtMs: 3000, convergeTimeoutMs: CONVERGE_TIMEOUT_MS },
       spawn,
     );
     const line = describeRun('undisturbed', baseline);
@@ -110,7 +94,7 @@ describe(`operator crashes: SIGKILL while ${CLAIMS} claims converge (faults)`, f
 
   for (const seed of SEEDS) {
     it(`seed ${seed}: after SIGKILLs the final state equals the undisturbed run`, async function () {
-      const plan = killPlan(seed, baseline!.totalMs);
+      const plan = killPlan(seed, baseline!.totalMs, CONVERGE_TIMEOUT_MS);
       const w = crashWorkload(`crash-seed-${seed}`, CLAIMS);
       const result = await crashRun(cluster!, w, plan, spawn);
       const line = describeRun(`seed ${seed}`, result);
@@ -119,7 +103,7 @@ describe(`operator crashes: SIGKILL while ${CLAIMS} claims converge (faults)`, f
       const problems = [
         ...(result.notConverged ? [`not converged: ${result.notConverged}`] : []),
         ...checkInvariants(result.snapshot).map((p) => `invariant: ${p}`),
-        ...diffSnapshots(result.snapshot, baseline!.snapshot as Snapshot).map((d) => `diff: ${d}`),
+        ...diffSnapshots(result.snapshot, baseline!.snapshot).map((d) => `diff: ${d}`),
       ];
       if (problems.length) {
         log(

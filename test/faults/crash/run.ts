@@ -9,30 +9,63 @@ import { OperatorProcess, type SpawnOptions } from '../../bench/operator-process
 import { settle } from '../../bench/operator-run.ts';
 import { pool, sleep, total } from '../../bench/stats.ts';
 import type { KubeClient, KubeObject } from '../../../engine/kube/index.ts';
+import { SeededRandom } from '../support/rng.ts';
 import { takeSnapshot, type Snapshot } from './snapshot.ts';
 import { createAll, liveClaims, mutate, type Workload } from './workload.ts';
 
+/** One SIGKILL: when enough claims have converged, and not before the operator has run a while. */
+export interface KillPoint {
+  /** Kill once this fraction of the claims that will remain are Synced and Ready at their generation. */
+  settled: number;
+  /** ...and at least this long after the operator (re)started, ms. */
+  afterStartMs: number;
+}
+
 export interface RunPlan {
-  /** Milliseconds after the workload starts at which to SIGKILL the operator (sorted). */
-  killsAtMs: number[];
+  kills: KillPoint[];
   /** When the second half of the updates and deletions goes out, ms after the workload starts. */
   lateMutationsAtMs: number;
   /** How long convergence may take after the last restart. */
   convergeTimeoutMs: number;
 }
 
+/**
+ * One to three kills spread over the convergence: each at a seeded share of converged claims (sorted,
+ * 0-90 %: the first may hit an operator still listing, the last one nearly done) and a seeded 0-3 s
+ * after the previous restart. Moments follow progress, not the clock, so a slow machine still kills
+ * mid-convergence. The late half of the updates and deletions goes out at a seeded 10-80 % of the
+ * undisturbed run's time.
+ */
+export function killPlan(seed: number, baselineMs: number, convergeTimeoutMs = 240_000): RunPlan {
+  const rng = new SeededRandom(seed);
+  const count = rng.int(1, 3);
+  const settled = Array.from({ length: count }, () => Math.round(rng.between(0, 0.9) * 100) / 100).sort(
+    (a, b) => a - b,
+  );
+  return {
+    kills: settled.map((f) => ({ settled: f, afterStartMs: Math.round(rng.between(0, 3000)) })),
+    lateMutationsAtMs: Math.round(rng.between(0.1, 0.8) * baselineMs),
+    convergeTimeoutMs,
+  };
+}
+
 export interface Kill {
   /** When it happened, ms after the workload started. */
   atMs: number;
-  /** Claims Synced=True at their generation just before, as the harness last saw them. */
+  /** Claims Synced and Ready at their generation just before, as the harness last saw them. */
   syncedBefore: number;
 }
 
 export interface RunResult {
   snapshot: Snapshot;
   kills: Kill[];
-  /** From the (last) operator start to convergence, ms. */
+  /** From the last kill (or, undisturbed, the workload start) to convergence, ms. */
   convergeMs: number;
+  /** How long each restart took: spawn to the operator's start() returning, ms. */
+  restartMs: number[];
+  /** Snapshot and clean-up after convergence, ms. */
+  snapshotMs: number;
+  cleanupMs: number;
   /** Workload start to convergence, ms. */
   totalMs: number;
   /** Reconciles counted by each operator process (last reading before it was killed). */
@@ -87,13 +120,15 @@ export async function crashRun(
   spawn: SpawnOptions,
 ): Promise<RunResult> {
   const { admin } = cluster;
+  let result: RunResult | undefined;
   await createNamespace(admin, w.namespace);
   let op = await startOperator(cluster, spawn);
   const reconciles: number[] = [];
   const kills: Kill[] = [];
   let synced = 0;
+  const restartMs: number[] = [];
   const t0 = Date.now();
-  let lastStart = t0;
+  let lastKill = t0;
   try {
     const workload = (async () => {
       await createAll(admin, w);
@@ -107,18 +142,28 @@ export async function crashRun(
       while (watching) {
         const items = await listClaims(admin, w.namespace).catch(() => undefined);
         if (items) synced = items.filter(isSettledClaim).length;
-        await sleep(500);
+        await sleep(1000);
       }
     })();
     try {
-      for (const at of plan.killsAtMs) {
-        await sleep(Math.max(0, t0 + at - Date.now()));
+      let startedAt = Date.now();
+      const live = liveClaims(w).size;
+      for (const point of plan.kills) {
+        const give = Date.now() + plan.convergeTimeoutMs;
+        while (
+          (synced < point.settled * live || Date.now() < startedAt + point.afterStartMs) &&
+          Date.now() < give
+        ) {
+          await sleep(100);
+        }
         const before = await op.metrics().catch(() => undefined);
         kills.push({ atMs: Date.now() - t0, syncedBefore: synced });
+        lastKill = Date.now();
         await op.kill('SIGKILL');
         reconciles.push(before ? total(before.reconciles) : 0);
         op = await startOperator(cluster, spawn);
-        lastStart = Date.now();
+        startedAt = Date.now();
+        restartMs.push(startedAt - lastKill);
       }
       await workload;
     } finally {
@@ -136,23 +181,31 @@ export async function crashRun(
     // The operator must also be done: nothing queued, no reconcile for a while.
     const quiet = await settle(op, 1500, 60_000).catch(() => undefined);
     reconciles.push(total((quiet ?? (await op.metrics())).reconciles));
+    const snapshotAt = Date.now();
     const snapshot = await takeSnapshot(
       admin,
       w.namespace,
       w.claims.map((c) => c.metadata.name!),
     );
-    return {
+    result = {
       snapshot,
       kills,
-      convergeMs: convergedAt - lastStart,
+      convergeMs: convergedAt - lastKill,
+      restartMs,
+      snapshotMs: Date.now() - snapshotAt,
+      cleanupMs: 0,
       totalMs: convergedAt - t0,
       reconciles,
       ...(notConverged ? { notConverged } : {}),
     };
   } finally {
-    await op.stop();
+    const cleanupAt = Date.now();
+    // Done with this operator: a graceful stop would only drain its queue and release its watches.
+    await op.kill();
     await cleanNamespace(admin, w.namespace);
+    if (result) result.cleanupMs = Date.now() - cleanupAt;
   }
+  return result;
 }
 
 const COLLECTIONS = [
@@ -170,9 +223,11 @@ const COLLECTIONS = [
  * instead of thousands of single ones.
  */
 export async function cleanNamespace(client: KubeClient, namespace: string): Promise<void> {
-  for (const path of COLLECTIONS) {
-    await client.request({ method: 'DELETE', path: path.replace('NS', namespace), timeoutMs: 120_000 });
-  }
+  await Promise.all(
+    COLLECTIONS.map((path) =>
+      client.request({ method: 'DELETE', path: path.replace('NS', namespace), timeoutMs: 120_000 }),
+    ),
+  );
   const claims = await listClaims(client, namespace);
   await pool(
     claims.filter((c) => c.metadata.finalizers?.length),

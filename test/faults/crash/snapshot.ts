@@ -180,8 +180,8 @@ export function diffSnapshots(actual: Snapshot, expected: Snapshot): string[] {
       else for (const d of deepDiff(a[key], e[key], '')) out.push(`${what} ${key}: ${d}`);
     }
   };
-  compare('claim', actual.claims as Record<string, unknown>, expected.claims as Record<string, unknown>);
-  compare('object', actual.objects as Record<string, unknown>, expected.objects as Record<string, unknown>);
+  compare('claim', actual.claims, expected.claims);
+  compare('object', actual.objects, expected.objects);
   return out;
 }
 

@@ -37,22 +37,20 @@ function harness(): Harness {
   const calls: string[] = [];
   let version = 1;
   const client = {
-    mapper: { mapping: async () => ({ namespaced: true }) },
-    apply: async (obj: KubeObject) => {
+    mapper: { mapping: () => Promise.resolve({ namespaced: true }) },
+    apply: (obj: KubeObject) => {
       calls.push(`apply ${obj.kind}/${obj.metadata.name}`);
-      return {
-        ...obj,
-        metadata: { ...obj.metadata, uid: `uid-${obj.metadata.name}`, resourceVersion: `${++version}` },
-      };
+      const metadata = { ...obj.metadata, uid: `uid-${obj.metadata.name}`, resourceVersion: `${++version}` };
+      return Promise.resolve({ ...obj, metadata });
     },
-    applyStatus: async (obj: KubeObject) => obj,
-    patch: async (ref: ObjectRef, patch: unknown) => {
+    applyStatus: (obj: KubeObject) => Promise.resolve(obj),
+    patch: (ref: ObjectRef, patch: unknown) => {
       calls.push(`patch ${ref.kind}/${ref.name} ${JSON.stringify(patch)}`);
-      return {};
+      return Promise.resolve({});
     },
-    delete: async (ref: ObjectRef) => {
+    delete: (ref: ObjectRef) => {
       calls.push(`delete ${ref.kind}/${ref.name}`);
-      return { outcome: 'deleted' as const };
+      return Promise.resolve({ outcome: 'deleted' as const });
     },
   } as unknown as KubeClient;
   const deps: ClaimDeps = {
@@ -62,8 +60,8 @@ function harness(): Harness {
     // the lagging cache: it has not seen any of the children yet
     childrenOf: () => [],
     watches: () => true,
-    ensureWatches: async () => undefined,
-    composition: () => ({ ok: true, compiled: compiled.compiled!, revision: 1 }),
+    ensureWatches: () => Promise.resolve(),
+    composition: () => ({ ok: true, compiled: compiled.compiled, revision: 1 }),
     events: { event: () => undefined },
     logger: silentLogger,
     now: () => new Date(0),
