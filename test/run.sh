@@ -34,7 +34,7 @@ if [[ -f "$work/mocha.json" ]]; then add_counts "$work/mocha.json"; else failed=
 [[ $rc -ne 0 ]] && status=1
 
 # The fault suite (test/faults/**: operator crashes, control-plane faults, ...): long runs that inject
-# faults into real processes, each suite on control planes of its own. Its own mocha process and stage.
+# faults into real processes. Its own mocha process and stage; its counts join the closing line.
 if [[ $# -eq 0 && -n "$(find test/faults -name '*.test.ts' 2>/dev/null | head -1)" ]]; then
   echo
   echo "== fault suite (test/faults; several minutes)"

@@ -15,7 +15,7 @@ import {
 } from '../../bench/cluster.ts';
 import { OperatorProcess, type SpawnOptions } from '../../bench/operator-process.ts';
 import { faultSeeds } from '../support/rng.ts';
-import { crashRun, killPlan, type RunResult } from './run.ts';
+import { auditTrail, crashRun, killPlan, type RunResult } from './run.ts';
 import { checkInvariants, diffSnapshots } from './snapshot.ts';
 import { crashWorkload } from './workload.ts';
 
@@ -47,7 +47,7 @@ describe(`operator crashes: SIGKILL while ${CLAIMS} claims converge (faults)`, f
   const figures: string[] = [];
 
   before(async function () {
-    cluster = await startBenchCluster({ log });
+    cluster = await startBenchCluster({ log, audit: process.env.KUBIFY_CRASH_AUDIT === '1' });
     // The Composition needs a running operator to become Ready; that operator goes away again.
     const op = await OperatorProcess.spawn(spawn);
     try {
@@ -109,6 +109,11 @@ describe(`operator crashes: SIGKILL while ${CLAIMS} claims converge (faults)`, f
         log(
           `seed ${seed}: ${problems.length} problem(s):\n        ${problems.slice(0, 40).join('\n        ')}`,
         );
+        const claim = /\b(app-\d{5})\b/.exec(problems[0]!)?.[1];
+        if (cluster!.auditLog && claim) {
+          const trail = auditTrail(cluster!.auditLog, w.namespace, claim);
+          log(`audit trail of ${claim}:\n        ${trail.join('\n        ')}`);
+        }
       }
       expect(problems.slice(0, 40), `seed ${seed}: ${problems.length} problem(s)`).to.deep.equal([]);
     });

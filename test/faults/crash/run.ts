@@ -8,6 +8,7 @@ import { conditionOf, createNamespace, OPERATOR_NAMESPACE, type BenchCluster } f
 import { OperatorProcess, type SpawnOptions } from '../../bench/operator-process.ts';
 import { settle } from '../../bench/operator-run.ts';
 import { pool, sleep, total } from '../../bench/stats.ts';
+import { readFileSync } from 'node:fs';
 import type { KubeClient, KubeObject } from '../../../engine/kube/index.ts';
 import { SeededRandom } from '../support/rng.ts';
 import { takeSnapshot, type Snapshot } from './snapshot.ts';
@@ -248,4 +249,32 @@ export async function cleanNamespace(client: KubeClient, namespace: string): Pro
     path: `/apis/${APP_API_VERSION}/namespaces/${namespace}/${plural}`,
     timeoutMs: 120_000,
   });
+}
+
+/**
+ * What the API server's audit log says about the objects of one claim (`<claim>` and `<claim>-*`) in
+ * `namespace`: one line per request, in order, for a mismatch report. Needs `KUBIFY_CRASH_AUDIT=1`.
+ */
+export function auditTrail(file: string, namespace: string, claim: string): string[] {
+  const out: string[] = [];
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (!line.includes(claim) || !line.includes(namespace)) continue;
+    const e = JSON.parse(line) as {
+      stage?: string;
+      verb?: string;
+      user?: { username?: string };
+      objectRef?: { resource?: string; namespace?: string; name?: string; subresource?: string };
+      responseStatus?: { code?: number };
+      requestReceivedTimestamp?: string;
+      stageTimestamp?: string;
+    };
+    const ref = e.objectRef;
+    if (ref?.namespace !== namespace || !(ref.name === claim || ref.name?.startsWith(`${claim}-`))) continue;
+    out.push(
+      `${e.requestReceivedTimestamp?.slice(11, 23) ?? ''}..${e.stageTimestamp?.slice(11, 23) ?? ''} ` +
+        `${e.user?.username ?? '?'} ${e.verb ?? '?'} ${ref.resource ?? ''}${ref.subresource ? `/${ref.subresource}` : ''} ` +
+        `${ref.name} -> ${e.responseStatus?.code ?? '?'}`,
+    );
+  }
+  return out;
 }
