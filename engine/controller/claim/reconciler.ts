@@ -56,17 +56,15 @@ export class ClaimReconciler {
    * that is no longer rendered. An entry goes when the cache shows the object or it was deleted.
    */
   private readonly unconfirmed = new Map<string, Map<string, OwnedObject>>();
+  /** Claims whose finalizer this process removed: their disappearance needs no clean-up. */
+  private readonly finalized = new Set<string>();
 
   constructor(private readonly deps: ClaimDeps) {}
 
   async reconcile(key: string): Promise<ReconcileResult> {
     const claim = this.deps.claims.get(key);
-    if (!claim) {
-      this.converged.delete(key);
-      this.waitingForApis.delete(key);
-      this.unconfirmed.delete(key);
-      return {};
-    }
+    if (!claim) return this.gone(key);
+    if (!claim.metadata.deletionTimestamp) this.finalized.delete(key);
     const log = this.deps.logger.with({ namespace: claim.metadata.namespace, name: claim.metadata.name });
     if (claim.metadata.annotations?.[PAUSE_ANNOTATION] === 'true') {
       await this.writeStatus(claim, {
@@ -267,8 +265,8 @@ export class ClaimReconciler {
    * What the claim owns: its labelled children, the unwatched kinds of its recorded inventory, and what
    * this process applied that the caches have not shown yet.
    */
-  private owned(key: string, claim: KubeObject, children: readonly KubeObject[]): OwnedObject[] {
-    const inventory = (claim.status as { resources?: ResourceStatus[] } | undefined)?.resources ?? [];
+  private owned(key: string, claim: KubeObject | undefined, children: readonly KubeObject[]): OwnedObject[] {
+    const inventory = (claim?.status as { resources?: ResourceStatus[] } | undefined)?.resources ?? [];
     const owned = ownedObjects(children, inventory, (v, k) => this.deps.watches(v, k));
     const pending = this.unconfirmed.get(key);
     if (!pending) return owned;
@@ -300,6 +298,32 @@ export class ClaimReconciler {
   /** A child informer saw this object of claim `key`: the cache has it now. */
   childSeen(key: string, object: KubeObject): void {
     this.forget(key, [{ key: identity(object) }]);
+  }
+
+  /**
+   * The claim is gone. When its finalizer ran, so did the clean-up. When it did not, its children are
+   * orphans: the API server drops a finalizer added while the claim's deletion is under way (the
+   * delete decided "no finalizers, delete now" before the patch landed, and both calls succeed), and a
+   * reconcile that had read the claim before then has applied its children anyway. Delete them
+   * (those with the Orphan policy stay).
+   */
+  private async gone(key: string): Promise<ReconcileResult> {
+    this.converged.delete(key);
+    this.waitingForApis.delete(key);
+    if (this.finalized.delete(key)) {
+      this.unconfirmed.delete(key);
+      return {};
+    }
+    const leftovers = this.owned(key, undefined, this.deps.childrenOf(key)).filter((o) => !o.terminating);
+    this.unconfirmed.delete(key);
+    if (leftovers.length === 0) return {};
+    const pruned = await prune(this.deps, leftovers);
+    this.deps.logger.warn('deleted the children of a claim that vanished without finalizing them', {
+      claim: key,
+      deleted: pruned.deleted.map((t) => `${t.ref.kind}/${t.ref.name}`),
+    });
+    if (pruned.errors.size) throw new Error([...pruned.errors.values()].join('; '));
+    return {};
   }
 
   /** Each required API that is not served, with what is being done about it. */
@@ -341,6 +365,7 @@ export class ClaimReconciler {
     }
     await this.removeFinalizer(claim);
     this.unconfirmed.delete(key);
+    this.finalized.add(key);
     this.deps.events.event(claim, 'Normal', 'Deleted', 'all composed objects deleted or orphaned');
     return {};
   }

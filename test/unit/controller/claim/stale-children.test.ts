@@ -143,4 +143,32 @@ describe('claim reconciler: children the cache has not shown yet', () => {
       'a new claim of that name',
     ).to.deep.equal([]);
   });
+
+  it('deletes the children of a claim that vanished although its finalizer was added', async () => {
+    // The API server drops a finalizer patched in while the claim's delete is under way: the patch
+    // succeeds, the claim is gone anyway, and the reconcile that read it before applies its children.
+    const h = harness();
+    h.claims.set(KEY, { ...claim({ extras: false }), metadata: { ...claim({}).metadata, finalizers: [] } });
+    await h.reconciler.reconcile(KEY);
+    expect(h.calls.filter((c) => c.startsWith('patch App/'))).to.have.length(1);
+    const applied = h.calls.filter((c) => c.startsWith('apply ')).map((c) => c.slice('apply '.length));
+    expect(applied).to.have.length(5);
+    h.calls.length = 0;
+    h.claims.delete(KEY);
+    await h.reconciler.reconcile(KEY);
+    const deleted = h.calls.filter((c) => c.startsWith('delete ')).map((c) => c.slice('delete '.length));
+    expect(deleted.sort()).to.deep.equal([...applied].sort());
+  });
+
+  it('a claim it finalized itself needs no second clean-up when it is gone', async () => {
+    const h = harness();
+    h.claims.set(KEY, claim({ extras: false }));
+    await h.reconciler.reconcile(KEY);
+    h.claims.set(KEY, claim({ extras: false }, 1, true));
+    await h.reconciler.reconcile(KEY);
+    h.calls.length = 0;
+    h.claims.delete(KEY);
+    await h.reconciler.reconcile(KEY);
+    expect(h.calls).to.deep.equal([]);
+  });
 });
