@@ -263,6 +263,7 @@ export function auditTrail(file: string, namespace: string, claim: string): stri
       stage?: string;
       verb?: string;
       user?: { username?: string };
+      impersonatedUser?: { username?: string };
       objectRef?: { resource?: string; namespace?: string; name?: string; subresource?: string };
       responseStatus?: { code?: number };
       requestReceivedTimestamp?: string;
@@ -272,7 +273,7 @@ export function auditTrail(file: string, namespace: string, claim: string): stri
     if (ref?.namespace !== namespace || !(ref.name === claim || ref.name?.startsWith(`${claim}-`))) continue;
     out.push(
       `${e.requestReceivedTimestamp?.slice(11, 23) ?? ''}..${e.stageTimestamp?.slice(11, 23) ?? ''} ` +
-        `${e.user?.username ?? '?'} ${e.verb ?? '?'} ${ref.resource ?? ''}${ref.subresource ? `/${ref.subresource}` : ''} ` +
+        `${e.impersonatedUser?.username ?? e.user?.username ?? '?'} ${e.verb ?? '?'} ${ref.resource ?? ''}${ref.subresource ? `/${ref.subresource}` : ''} ` +
         `${ref.name} -> ${e.responseStatus?.code ?? '?'}`,
     );
   }
