@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The whole test suite: mocha (unit + integration on the embedded control plane) and, when
-# present, the pytest suite of the Pulumi programs. Ends with one line: "N passed, N failed".
+# The whole test suite, in stages: mocha (unit + integration on the embedded control plane), the
+# fault suite (test/faults), and, when present, the pytest suite of the Pulumi programs. Ends with one
+# line: "N passed, N failed" summed over the stages. `test/run.sh FILE...` runs only those files.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -21,11 +22,27 @@ add_counts() { # json file with {passed, failed}
 # Control-plane processes already running (another test run on this machine) are not ours to judge.
 preexisting=$(pgrep -f 'kubify-cp-' | sort || true)
 
-KUBIFY_TEST_COUNTS="$work/mocha.json" npx mocha --config .mocharc.json \
-  'test/unit/**/*.test.ts' 'test/integration/**/*.test.ts' "$@"
+if [[ $# -gt 0 ]]; then
+  # Only the files named (any level, fault tests included): one mocha run, no other stage.
+  KUBIFY_TEST_COUNTS="$work/mocha.json" npx mocha --config .mocharc.json "$@"
+else
+  KUBIFY_TEST_COUNTS="$work/mocha.json" npx mocha --config .mocharc.json \
+    'test/unit/**/*.test.ts' 'test/integration/**/*.test.ts'
+fi
 rc=$?
 if [[ -f "$work/mocha.json" ]]; then add_counts "$work/mocha.json"; else failed=$((failed + 1)); fi
 [[ $rc -ne 0 ]] && status=1
+
+# The fault suite (test/faults/**: operator crashes, control-plane faults, ...): long runs that inject
+# faults into real processes. Its own mocha process and stage; its counts join the closing line.
+if [[ $# -eq 0 && -n "$(find test/faults -name '*.test.ts' 2>/dev/null | head -1)" ]]; then
+  echo
+  echo "== fault suite (test/faults; several minutes)"
+  KUBIFY_TEST_COUNTS="$work/faults.json" npx mocha --config .mocharc.json 'test/faults/**/*.test.ts'
+  rc=$?
+  if [[ -f "$work/faults.json" ]]; then add_counts "$work/faults.json"; else failed=$((failed + 1)); fi
+  [[ $rc -ne 0 ]] && status=1
+fi
 
 if [[ -x tools/python/run-tests.sh && $# -eq 0 ]]; then
   echo

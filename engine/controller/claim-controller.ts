@@ -178,9 +178,19 @@ export class ClaimController {
       if (held) held.push({ obj, deleted });
       else this.queue.add(claimKey);
     };
+    const seen = (obj: KubeObject): void => {
+      const claimKey = claimKeyOfChild(obj, this.options.kind.kindLabel);
+      if (claimKey) this.reconciler.childSeen(claimKey, obj);
+    };
     const removeHandler = lease.informer.addHandlers({
-      onAdd: (obj) => !this.ownEcho(obj) && onChild(obj),
-      onUpdate: (_o, obj) => !this.ownEcho(obj) && onChild(obj),
+      onAdd: (obj) => {
+        seen(obj);
+        if (!this.ownEcho(obj)) onChild(obj);
+      },
+      onUpdate: (_o, obj) => {
+        seen(obj);
+        if (!this.ownEcho(obj)) onChild(obj);
+      },
       onDelete: (obj) => {
         if (obj.metadata.uid) this.lastApplied.delete(obj.metadata.uid);
         onChild(obj, true);

@@ -74,8 +74,31 @@ const resources = [
   },
 ];
 
+/**
+ * A sixth, optional resource (fault suites): a ConfigMap composed only while `claim.spec.extras` is
+ * true, so flipping it on a claim makes the operator create or prune an object.
+ */
+export const EXTRAS_RESOURCE = {
+  id: 'extras',
+  includeWhen: '{{claim.spec.extras}}',
+  template: [
+    'apiVersion: v1',
+    'kind: ConfigMap',
+    'data:',
+    '  owner: "{{claim.metadata.name}}"',
+    '  image: "{{claim.spec.image}}"',
+    '',
+  ].join('\n'),
+};
+
+export interface AppCompositionOptions {
+  /** Adds the `extras` resource and the boolean `spec.extras` (default false) it is included by. */
+  extras?: boolean;
+}
+
 /** The Composition object (templates inline), as installed into the cluster. */
-export function appComposition(): KubeObject {
+export function appComposition(options: AppCompositionOptions = {}): KubeObject {
+  const extras = options.extras === true;
   return {
     apiVersion: 'kubify.io/v1alpha1',
     kind: 'Composition',
@@ -92,10 +115,11 @@ export function appComposition(): KubeObject {
             image: { type: 'string', default: 'nginx:1.27' },
             port: { type: 'integer', minimum: 1, maximum: 65535, default: 8080 },
             token: { type: 'string', default: 'not-a-secret' },
+            ...(extras ? { extras: { type: 'boolean', default: false } } : {}),
           },
         },
       },
-      resources,
+      resources: extras ? [...resources, EXTRAS_RESOURCE] : resources,
     },
   };
 }

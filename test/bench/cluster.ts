@@ -15,7 +15,7 @@ import {
   type KubeClient,
   type KubeObject,
 } from '../../engine/kube/index.ts';
-import { APP_COMPOSITION, APP_GROUP, appComposition } from './app-composition.ts';
+import { APP_COMPOSITION, APP_GROUP, appComposition, type AppCompositionOptions } from './app-composition.ts';
 import { sleep } from './stats.ts';
 
 export const OPERATOR_USER = 'kubify-bench-operator';
@@ -178,9 +178,13 @@ async function installCrd(client: KubeClient, crd: KubeObject): Promise<void> {
  * Applies the bench Composition (the operator must be running) and waits until it is Ready and the
  * claim CRD is served, so claims can be created.
  */
-export async function installAppComposition(cluster: BenchCluster, timeoutMs = 120_000): Promise<void> {
+export async function installAppComposition(
+  cluster: BenchCluster,
+  timeoutMs = 120_000,
+  options: AppCompositionOptions = {},
+): Promise<void> {
   const { admin } = cluster;
-  await admin.apply(appComposition());
+  await admin.apply(appComposition(options));
   await waitFor(`Composition ${APP_COMPOSITION} to be Ready`, timeoutMs, async () => {
     const c = await admin.get({
       apiVersion: 'kubify.io/v1alpha1',

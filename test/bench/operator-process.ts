@@ -233,6 +233,14 @@ export class OperatorProcess {
     return this.exited;
   }
 
+  /**
+   * Kills the child without warning (fault suites: a crash, not a shutdown) and waits until it is gone.
+   */
+  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
+    await this.exited;
+  }
+
   /** Stops the operator cleanly (bounded), then makes sure the process is gone. */
   async stop(): Promise<void> {
     if (this.child.exitCode === null && this.child.connected) {

@@ -9,7 +9,7 @@ import { applyDesired, emptyOutcome, type ApplyOutcome } from './apply.ts';
 import { claimIndexValue } from '../child-index.ts';
 import { OWNERSHIP_CONFLICT } from './ownership.ts';
 import { ensureInstaller } from './installers.ts';
-import { observedById, ownedObjects, refOf, type OwnedObject } from './children.ts';
+import { identity, observedById, ownedObjects, refOf, type OwnedObject } from './children.ts';
 import type { ConditionInput } from './conditions.ts';
 import { conditionTime, getCondition } from './conditions.ts';
 import { finalizeChildren } from './finalize.ts';
@@ -65,17 +65,22 @@ export class ClaimReconciler {
   private readonly converged = new Map<string, string>();
   /** Claims whose last reconcile found a required or composed API missing: re-queued when CRDs change. */
   readonly waitingForApis = new Set<string>();
+  /**
+   * Per claim key: objects this process applied that the child caches have not shown yet (by
+   * `identity()`). The caches lag behind the API server, so a deletion or a spec change that arrives
+   * right after an apply would otherwise finalize or prune without them: an orphan, or an object kept
+   * that is no longer rendered. An entry goes when the cache shows the object or it was deleted.
+   */
+  private readonly unconfirmed = new Map<string, Map<string, OwnedObject>>();
+  /** Claims whose finalizer this process removed: their disappearance needs no clean-up. */
+  private readonly finalized = new Set<string>();
 
   constructor(private readonly deps: ClaimDeps) {}
 
   async reconcile(key: string): Promise<ReconcileResult> {
     const claim = this.deps.claims.get(key);
-    if (!claim) {
-      this.converged.delete(key);
-      this.waitingForApis.delete(key);
-      this.deps.blockedOn?.(key, []);
-      return {};
-    }
+    if (!claim) return this.gone(key);
+    if (!claim.metadata.deletionTimestamp) this.finalized.delete(key);
     const log = this.deps.logger.with({ namespace: claim.metadata.namespace, name: claim.metadata.name });
     if (claim.metadata.annotations?.[PAUSE_ANNOTATION] === 'true') {
       await this.writeStatus(claim, {
@@ -164,7 +169,11 @@ export class ClaimReconciler {
         OWNERSHIP_CONFLICT,
         [...conflicts].map(([id, m]) => `${id}: ${m}`).join('; '),
       );
-    const pruned = await prune(this.deps, pruneTargets(result, this.owned(claim, children)));
+    this.remember(key, [...applied.objects.values()]);
+    // The caches as they are now (not as the reconcile began): read in the same tick as `unconfirmed`.
+    const owned = this.owned(key, claim, this.deps.childrenOf(key));
+    const pruned = await prune(this.deps, pruneTargets(result, owned));
+    this.forget(key, pruned.deleted);
     const errors = new Map([...applied.errors, ...pruned.errors]);
     const changes = this.recordChanges(claim, revision, [
       ...[...applied.objects.values()].map((o) => ({ action: 'Apply' as const, target: o })),
@@ -325,10 +334,70 @@ export class ClaimReconciler {
     }
   }
 
-  /** What the claim owns: its labelled children and the unwatched kinds of its recorded inventory. */
-  private owned(claim: KubeObject, children: readonly KubeObject[]): OwnedObject[] {
-    const inventory = (claim.status as { resources?: ResourceStatus[] } | undefined)?.resources ?? [];
-    return ownedObjects(children, inventory, (v, k) => this.deps.watches(v, k));
+  /**
+   * What the claim owns: its labelled children, the unwatched kinds of its recorded inventory, and what
+   * this process applied that the caches have not shown yet.
+   */
+  private owned(key: string, claim: KubeObject | undefined, children: readonly KubeObject[]): OwnedObject[] {
+    const inventory = (claim?.status as { resources?: ResourceStatus[] } | undefined)?.resources ?? [];
+    const owned = ownedObjects(children, inventory, (v, k) => this.deps.watches(v, k));
+    const pending = this.unconfirmed.get(key);
+    if (!pending) return owned;
+    const seen = new Set(owned.map((o) => o.key));
+    for (const [id, o] of pending) {
+      if (seen.has(id)) pending.delete(id);
+      else owned.push(o);
+    }
+    if (pending.size === 0) this.unconfirmed.delete(key);
+    return owned;
+  }
+
+  /** Records objects just applied for a claim until the caches show them (see `unconfirmed`). */
+  private remember(key: string, objects: readonly KubeObject[]): void {
+    if (objects.length === 0) return;
+    const pending = this.unconfirmed.get(key) ?? new Map<string, OwnedObject>();
+    for (const o of ownedObjects(objects, [], () => true)) pending.set(o.key, o);
+    this.unconfirmed.set(key, pending);
+  }
+
+  /** Drops entries whose delete was issued (or whose object the cache now shows). */
+  private forget(key: string, objects: readonly { key: string }[]): void {
+    const pending = this.unconfirmed.get(key);
+    if (!pending) return;
+    for (const o of objects) pending.delete(o.key);
+    if (pending.size === 0) this.unconfirmed.delete(key);
+  }
+
+  /** A child informer saw this object of claim `key`: the cache has it now. */
+  childSeen(key: string, object: KubeObject): void {
+    this.forget(key, [{ key: identity(object) }]);
+  }
+
+  /**
+   * The claim is gone. When its finalizer ran, so did the clean-up. When it did not, its children are
+   * orphans: the API server drops a finalizer added while the claim's deletion is under way (the
+   * delete decided "no finalizers, delete now" before the patch landed, and both calls succeed), and a
+   * reconcile that had read the claim before then has applied its children anyway. Delete them
+   * (those with the Orphan policy stay).
+   */
+  private async gone(key: string): Promise<ReconcileResult> {
+    this.converged.delete(key);
+    this.waitingForApis.delete(key);
+    this.deps.blockedOn?.(key, []);
+    if (this.finalized.delete(key)) {
+      this.unconfirmed.delete(key);
+      return {};
+    }
+    const leftovers = this.owned(key, undefined, this.deps.childrenOf(key)).filter((o) => !o.terminating);
+    this.unconfirmed.delete(key);
+    if (leftovers.length === 0) return {};
+    const pruned = await prune(this.deps, leftovers);
+    this.deps.logger.warn('deleted the children of a claim that vanished without finalizing them', {
+      claim: key,
+      deleted: pruned.deleted.map((t) => `${t.ref.kind}/${t.ref.name}`),
+    });
+    if (pruned.errors.size) throw new Error([...pruned.errors.values()].join('; '));
+    return {};
   }
 
   /** Each required API that is not served, with what is being done about it. */
@@ -352,11 +421,8 @@ export class ClaimReconciler {
   private async finalize(key: string, claim: KubeObject): Promise<ReconcileResult> {
     if (!claim.metadata.finalizers?.includes(FINALIZER)) return {};
     const lookup = this.deps.composition(claim);
-    const outcome = await finalizeChildren(
-      this.deps,
-      lookup.ok ? lookup.compiled : undefined,
-      this.owned(claim, this.deps.childrenOf(key)),
-    );
+    const owned = this.owned(key, claim, this.deps.childrenOf(key));
+    const outcome = await finalizeChildren(this.deps, lookup.ok ? lookup.compiled : undefined, owned);
     const changes = this.recordChanges(
       claim,
       lookup.ok ? lookup.revision : undefined,
@@ -373,6 +439,8 @@ export class ClaimReconciler {
       return { requeueAfterMs: WAIT_FOR_DELETION_MS };
     }
     await this.removeFinalizer(claim);
+    this.unconfirmed.delete(key);
+    this.finalized.add(key);
     this.announce(claim, changes, {
       type: 'Normal',
       reason: 'Deleted',
