@@ -13,6 +13,7 @@ import { identity, observedById, ownedObjects, refOf, type OwnedObject } from '.
 import type { ConditionInput } from './conditions.ts';
 import { conditionTime, getCondition } from './conditions.ts';
 import { finalizeChildren } from './finalize.ts';
+import { UnconfirmedApplies } from './unconfirmed.ts';
 import { prune, pruneTargets } from './prune.ts';
 import { buildStatus, jsonEqual } from './status.ts';
 import { FINALIZER, PAUSE_ANNOTATION, type ClaimDeps, type ReconcileResult } from './types.ts';
@@ -65,13 +66,8 @@ export class ClaimReconciler {
   private readonly converged = new Map<string, string>();
   /** Claims whose last reconcile found a required or composed API missing: re-queued when CRDs change. */
   readonly waitingForApis = new Set<string>();
-  /**
-   * Per claim key: objects this process applied that the child caches have not shown yet (by
-   * `identity()`). The caches lag behind the API server, so a deletion or a spec change that arrives
-   * right after an apply would otherwise finalize or prune without them: an orphan, or an object kept
-   * that is no longer rendered. An entry goes when the cache shows the object or it was deleted.
-   */
-  private readonly unconfirmed = new Map<string, Map<string, OwnedObject>>();
+  /** Objects applied that the child caches have not shown yet. */
+  private readonly unconfirmed = new UnconfirmedApplies();
   /** Claims whose finalizer this process removed: their disappearance needs no clean-up. */
   private readonly finalized = new Set<string>();
 
@@ -169,11 +165,11 @@ export class ClaimReconciler {
         OWNERSHIP_CONFLICT,
         [...conflicts].map(([id, m]) => `${id}: ${m}`).join('; '),
       );
-    this.remember(key, [...applied.objects.values()]);
+    this.unconfirmed.remember(key, [...applied.objects.values()]);
     // The caches as they are now (not as the reconcile began): read in the same tick as `unconfirmed`.
     const owned = this.owned(key, claim, this.deps.childrenOf(key));
     const pruned = await prune(this.deps, pruneTargets(result, owned));
-    this.forget(key, pruned.deleted);
+    this.unconfirmed.forget(key, pruned.deleted);
     const errors = new Map([...applied.errors, ...pruned.errors]);
     const changes = this.recordChanges(claim, revision, [
       ...[...applied.objects.values()].map((o) => ({ action: 'Apply' as const, target: o })),
@@ -340,37 +336,15 @@ export class ClaimReconciler {
    */
   private owned(key: string, claim: KubeObject | undefined, children: readonly KubeObject[]): OwnedObject[] {
     const inventory = (claim?.status as { resources?: ResourceStatus[] } | undefined)?.resources ?? [];
-    const owned = ownedObjects(children, inventory, (v, k) => this.deps.watches(v, k));
-    const pending = this.unconfirmed.get(key);
-    if (!pending) return owned;
-    const seen = new Set(owned.map((o) => o.key));
-    for (const [id, o] of pending) {
-      if (seen.has(id)) pending.delete(id);
-      else owned.push(o);
-    }
-    if (pending.size === 0) this.unconfirmed.delete(key);
-    return owned;
-  }
-
-  /** Records objects just applied for a claim until the caches show them (see `unconfirmed`). */
-  private remember(key: string, objects: readonly KubeObject[]): void {
-    if (objects.length === 0) return;
-    const pending = this.unconfirmed.get(key) ?? new Map<string, OwnedObject>();
-    for (const o of ownedObjects(objects, [], () => true)) pending.set(o.key, o);
-    this.unconfirmed.set(key, pending);
-  }
-
-  /** Drops entries whose delete was issued (or whose object the cache now shows). */
-  private forget(key: string, objects: readonly { key: string }[]): void {
-    const pending = this.unconfirmed.get(key);
-    if (!pending) return;
-    for (const o of objects) pending.delete(o.key);
-    if (pending.size === 0) this.unconfirmed.delete(key);
+    return this.unconfirmed.addTo(
+      key,
+      ownedObjects(children, inventory, (v, k) => this.deps.watches(v, k)),
+    );
   }
 
   /** A child informer saw this object of claim `key`: the cache has it now. */
   childSeen(key: string, object: KubeObject): void {
-    this.forget(key, [{ key: identity(object) }]);
+    this.unconfirmed.forget(key, [{ key: identity(object) }]);
   }
 
   /**
@@ -385,11 +359,11 @@ export class ClaimReconciler {
     this.waitingForApis.delete(key);
     this.deps.blockedOn?.(key, []);
     if (this.finalized.delete(key)) {
-      this.unconfirmed.delete(key);
+      this.unconfirmed.clear(key);
       return {};
     }
     const leftovers = this.owned(key, undefined, this.deps.childrenOf(key)).filter((o) => !o.terminating);
-    this.unconfirmed.delete(key);
+    this.unconfirmed.clear(key);
     if (leftovers.length === 0) return {};
     const pruned = await prune(this.deps, leftovers);
     this.deps.logger.warn('deleted the children of a claim that vanished without finalizing them', {
@@ -439,7 +413,7 @@ export class ClaimReconciler {
       return { requeueAfterMs: WAIT_FOR_DELETION_MS };
     }
     await this.removeFinalizer(claim);
-    this.unconfirmed.delete(key);
+    this.unconfirmed.clear(key);
     this.finalized.add(key);
     this.announce(claim, changes, {
       type: 'Normal',
