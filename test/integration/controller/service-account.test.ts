@@ -73,6 +73,7 @@ function operatorAs(
     resyncMs: 0,
     registry,
     logger: silentLogger,
+    auditWrite: () => undefined,
   });
 }
 
