@@ -151,7 +151,9 @@ describe('LeaderElector (fake clock)', () => {
     server.write({ ...server.lease!.spec, renewTime: '1970-01-01T00:00:01.000000Z' }); // x renews
     await clock.advance(14_000);
     expect(b.isLeader()).to.equal(false);
-    await clock.advance(4_000); // 15s+ since the last change b saw
+    // 15 s after b saw the change (it polls every 2–2.4 s, jittered, so it saw it by 16.4 s), plus one
+    // more jittered poll to take the lease: by 33.8 s at the latest
+    await clock.advance(6_000);
     expect(b.isLeader()).to.equal(true);
     expect(server.lease?.spec).to.include({ holderIdentity: 'b', leaseTransitions: 5 });
   });
