@@ -28,6 +28,17 @@ export function formatProblem(p: Problem): string {
   return `${where ? `${where}: ` : ''}${path}${p.message} (${p.code})`;
 }
 
+/** A problem counts as an error unless it says it is a Warning or Normal. */
+export function isError(problem: Problem): boolean {
+  return problem.severity === undefined || problem.severity === 'Fatal';
+}
+
+/** The problem as `kubify validate` prints it: warnings and notes labelled as such. */
+export function formatLabelledProblem(problem: Problem): string {
+  const label = problem.severity === 'Warning' ? 'warning: ' : problem.severity === 'Normal' ? 'note: ' : '';
+  return formatProblem({ ...problem, message: `${label}${problem.message}` });
+}
+
 export function formatProblems(problems: readonly Problem[]): string {
   return problems.map(formatProblem).join('\n');
 }

@@ -1,6 +1,6 @@
 import { stringify } from 'yaml';
 import type { Problem } from '../api/problem.ts';
-import { formatProblem } from '../api/problem.ts';
+import { formatLabelledProblem, isError } from '../api/problem.ts';
 import type { Style } from './color.ts';
 import { UsageError } from './context.ts';
 
@@ -38,16 +38,12 @@ export function formatObjects(objects: readonly unknown[], format: OutputFormat)
  * errors (Fatal or no severity) do not, so the line stays what compilers print.
  */
 export function problemLine(problem: Problem, style: Style): string {
-  const label = problem.severity === 'Warning' ? 'warning: ' : problem.severity === 'Normal' ? 'note: ' : '';
-  const line = formatProblem({ ...problem, message: `${label}${problem.message}` });
+  const line = formatLabelledProblem(problem);
   if (isError(problem)) return style.red(line);
   return problem.severity === 'Warning' ? style.yellow(line) : style.dim(line);
 }
 
-/** A problem counts as an error unless it says it is a Warning or Normal. */
-export function isError(problem: Problem): boolean {
-  return problem.severity === undefined || problem.severity === 'Fatal';
-}
+export { isError };
 
 /** `3 errors, 1 warning`, with `0 errors` when clean. */
 export function countSummary(problems: readonly Problem[]): string {

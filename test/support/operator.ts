@@ -150,3 +150,11 @@ export function compositionReady(client: KubeClient, name: string, revision?: nu
     60_000,
   );
 }
+
+/** The operator's `kubify_api_requests_total`, summed over the series whose status code is `code` (`*`: all). */
+export async function apiRequests(registry: Registry, code = '*'): Promise<number> {
+  const metric = await registry.getSingleMetric('kubify_api_requests_total')?.get();
+  return (metric?.values ?? [])
+    .filter((v) => code === '*' || v.labels.code === code)
+    .reduce((n, v) => n + v.value, 0);
+}

@@ -62,10 +62,7 @@ _kubify() {
   for word in "\${COMP_WORDS[@]:1:COMP_CWORD-1}"; do
     [[ "$word" == -* ]] && continue
     case "\${cmdpath:+$cmdpath }$word" in
-${specs
-  .filter((s) => s.path.length > 0)
-  .map((s) => `      "${s.path.join(' ')}") cmdpath="${s.path.join(' ')}" ;;`)
-  .join('\n')}
+${subcommandCases(specs)}
     esac
   done
   case "\${cmdpath:+$cmdpath }$prev" in
@@ -80,6 +77,14 @@ complete -o default -F _kubify kubify
 `;
 }
 
+/** Shell `case` arms that extend the command path word by word (bash and zsh share the syntax). */
+function subcommandCases(specs: readonly CommandSpec[]): string {
+  return specs
+    .filter((s) => s.path.length > 0)
+    .map((s) => `      "${s.path.join(' ')}") cmdpath="${s.path.join(' ')}" ;;`)
+    .join('\n');
+}
+
 function zsh(specs: readonly CommandSpec[]): string {
   const cases = specs.map((s) => `    "${s.path.join(' ')}") opts=(${words(s)}) ;;`).join('\n');
   return `#compdef kubify
@@ -90,10 +95,7 @@ _kubify() {
   for word in "\${(@)words[2,CURRENT-1]}"; do
     [[ "$word" == -* ]] && continue
     case "\${cmdpath:+$cmdpath }$word" in
-${specs
-  .filter((s) => s.path.length > 0)
-  .map((s) => `      "${s.path.join(' ')}") cmdpath="${s.path.join(' ')}" ;;`)
-  .join('\n')}
+${subcommandCases(specs)}
     esac
   done
   case "$cmdpath" in

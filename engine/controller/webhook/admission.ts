@@ -5,7 +5,7 @@
  * so there are no lines to name): one `path: message (code)` line per error.
  */
 import type { Problem } from '../../api/problem.ts';
-import { formatProblem } from '../../api/problem.ts';
+import { formatLabelledProblem, isError } from '../../api/problem.ts';
 import { compile } from '../../compose/compile.ts';
 
 /** Errors listed in a denial before the rest are counted; `kubify validate` lists them all. */
@@ -24,12 +24,9 @@ export interface AdmissionReview {
 
 /** A problem as `kubify validate` prints it, without the `file:line:col: ` prefix. */
 export function problemText(problem: Problem): string {
-  const label = problem.severity === 'Warning' ? 'warning: ' : problem.severity === 'Normal' ? 'note: ' : '';
   const { file: _file, line: _line, column: _column, ...rest } = problem;
-  return formatProblem({ ...rest, message: `${label}${problem.message}` });
+  return formatLabelledProblem(rest);
 }
-
-const isError = (p: Problem): boolean => p.severity === undefined || p.severity === 'Fatal';
 
 /** The denial message for `problems` (errors only), sorted, at most MAX_LISTED_PROBLEMS lines then a count. */
 export function denialMessage(problems: readonly Problem[]): string {

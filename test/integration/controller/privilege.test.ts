@@ -22,7 +22,7 @@ import {
   type KubeObject,
 } from '../../../engine/kube/index.ts';
 import { eventually } from '../../support/http.ts';
-import { compositionReady } from '../../support/operator.ts';
+import { apiRequests, compositionReady } from '../../support/operator.ts';
 import { condition, configResource, widget, widgetComposition, widgetRef } from './fixtures.ts';
 
 const SA_USER = 'system:serviceaccount:kubify-system:kubify';
@@ -43,11 +43,6 @@ const bindingResource = {
     '',
   ].join('\n'),
 };
-
-async function forbidden(registry: Registry): Promise<number> {
-  const metric = await registry.getSingleMetric('kubify_api_requests_total')?.get();
-  return (metric?.values ?? []).filter((v) => v.labels.code === '403').reduce((n, v) => n + v.value, 0);
-}
 
 describe('operator under the generated least-privilege RBAC', function () {
   this.timeout(180_000);
@@ -118,7 +113,7 @@ describe('operator under the generated least-privilege RBAC', function () {
     await synced('w1', 'True');
     const cm = await admin.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: NS, name: 'w1-config' });
     expect((cm as { data?: unknown }).data).to.deep.equal({ color: 'red' });
-    expect(await forbidden(registry)).to.equal(0);
+    expect(await apiRequests(registry, '403')).to.equal(0);
   });
 
   it('a composition changed to compose kinds outside the role: the claim says Forbidden, nothing is created', async () => {
@@ -139,7 +134,7 @@ describe('operator under the generated least-privilege RBAC', function () {
     expect(message).to.contain(SA_USER);
     expect(message).to.contain('kubify rbac');
     expect(condition(claim, 'Ready')?.status).to.equal('False');
-    expect(await forbidden(registry)).to.be.greaterThan(0);
+    expect(await apiRequests(registry, '403')).to.be.greaterThan(0);
     const secrets = await admin.list({ apiVersion: 'v1', kind: 'Secret', namespace: NS });
     expect(secrets.items.map((s) => s.metadata.name)).to.not.include('w1-secret');
     const bindings = await admin.list({

@@ -22,7 +22,7 @@ import {
   type KubeObject,
 } from '../../../engine/kube/index.ts';
 import { eventually } from '../../support/http.ts';
-import { installPack } from '../../support/operator.ts';
+import { apiRequests, installPack } from '../../support/operator.ts';
 import { VWC, webhookConfiguration } from '../../support/webhook.ts';
 import { REPO_ROOT } from '../../unit/cli/run-cli.ts';
 
@@ -31,13 +31,6 @@ const yamlObjects = (file: string): KubeObject[] =>
   parseAllDocuments(readFileSync(join(REPO_ROOT, file), 'utf8'))
     .map((d) => d.toJS() as KubeObject | null)
     .filter((o): o is KubeObject => o !== null);
-
-async function requestsWith(registry: Registry, code: string): Promise<number> {
-  const metric = await registry.getSingleMetric('kubify_api_requests_total')?.get();
-  return (metric?.values ?? [])
-    .filter((v) => code === '*' || v.labels.code === code)
-    .reduce((n, v) => n + v.value, 0);
-}
 
 async function writesOf(registry: Registry): Promise<number> {
   const metric = await registry.getSingleMetric('kubify_apply_total')?.get();
@@ -226,8 +219,8 @@ describe('operator under the deploy/ service account (deploy/rbac.yaml)', functi
   });
 
   it('made many requests and not one was Forbidden', async () => {
-    expect(await requestsWith(registry, '*')).to.be.greaterThan(20);
-    expect(await requestsWith(registry, '403')).to.equal(0);
+    expect(await apiRequests(registry, '*')).to.be.greaterThan(20);
+    expect(await apiRequests(registry, '403')).to.equal(0);
   });
 
   it('without the binding, the same operator is Forbidden', async () => {
@@ -237,7 +230,7 @@ describe('operator under the deploy/ service account (deploy/rbac.yaml)', functi
     try {
       await eventually(
         'a Forbidden response',
-        async () => ((await requestsWith(unbound, '403')) > 0 ? true : undefined),
+        async () => ((await apiRequests(unbound, '403')) > 0 ? true : undefined),
         30_000,
       );
       expect(op.isLeader()).to.equal(false);
