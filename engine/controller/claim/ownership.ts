@@ -34,8 +34,7 @@ export function holderOf(object: KubeObject): string | undefined {
 /** `App.apps.kubify.io team-a/web` for a holder key (kind label, namespace, name). */
 export function describeHolder(holder: string): string {
   const [kind = '', namespace = '', ...rest] = holder.split('/');
-  const name = rest.join('/');
-  return `${kind} ${namespace ? `${namespace}/` : ''}${name}`;
+  return describeObject({ kind, metadata: { name: rest.join('/'), namespace } });
 }
 
 /** `Deployment team-a/web` (or `ClusterRole view` for cluster-scoped objects). */
