@@ -42,6 +42,8 @@ export interface BenchContext {
   log: (line: string) => void;
   /** Node flags for operator children (e.g. CPU profiling). */
   childFlags: string[];
+  /** Where `--profile` writes kube-apiserver CPU profiles of the convergence runs (unset: none). */
+  apiserverProfileDir?: string;
   /** How operator children run: compiled JavaScript (default) or tsx, as shipped. */
   runtime: 'js' | 'tsx';
   /** Shared between scenarios of one run (scaling reuses convergence). */

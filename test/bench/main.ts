@@ -148,6 +148,7 @@ async function main(): Promise<number> {
     sizes: withOverrides(args.quick ? QUICK : FULL, args.sizes),
     log,
     childFlags: args.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+    ...(args.profile ? { apiserverProfileDir: profileDir } : {}),
     runtime: args.runtime,
     shared: new Map(),
   };

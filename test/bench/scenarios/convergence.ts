@@ -33,6 +33,7 @@ import type { LoopDelay, Memory, OperatorMetrics } from '../protocol.ts';
 import type { Goal, ScenarioResult, Table } from '../report.ts';
 import { byVerb, scrapeRequestTotals, type RequestCounts } from '../apiserver.ts';
 import { cpuWindow, idleCpuRate, type CpuWindow, type Pids } from '../cpu.ts';
+import { profileApiserver } from '../apiserver-profile.ts';
 import { countsText, diffCounts, mib, ms, num, pool, sleep, total } from '../stats.ts';
 
 const NAMESPACE = 'bench';
@@ -113,6 +114,25 @@ function floorObjects(n: number): KubeObject[] {
   return objects;
 }
 
+/**
+ * With `--profile`: a kube-apiserver CPU profile over the first 6 ms per claim of a run (all three
+ * runs are still busy then, so their profiles compare). Logs where it went; never fails the run.
+ */
+async function profileBusyPart(
+  ctx: BenchContext,
+  kubeconfig: string,
+  label: string,
+  n: number,
+): Promise<void> {
+  if (!ctx.apiserverProfileDir) return;
+  try {
+    const file = await profileApiserver(kubeconfig, ctx.apiserverProfileDir, label, Math.max(1, n * 0.006));
+    ctx.log(`kube-apiserver profile: ${file}`);
+  } catch (err) {
+    ctx.log(`kube-apiserver profile of ${label} failed: ${String(err)}`);
+  }
+}
+
 export async function runFloor(ctx: BenchContext, n: number): Promise<FloorRun> {
   const objects = floorObjects(n);
   return withCluster({ log: ctx.log }, async (cluster) => {
@@ -125,12 +145,14 @@ export async function runFloor(ctx: BenchContext, n: number): Promise<FloorRun> 
       const idle = await idleCpuRate(pids);
       const requestsBefore = await scrapeRequestTotals(cluster.admin);
       const endCpu = cpuWindow(pids, idle);
+      const profile = profileBusyPart(ctx, cluster.cp.kubeconfigPath, `floor-${n}`, n);
       const t0 = performance.now();
       await pool(objects, FLOOR_CONCURRENCY, async (o) => {
         await client.apply(o);
       });
       const floorMs = performance.now() - t0;
       const cpu = endCpu();
+      await profile;
       const requests = diffCounts(await scrapeRequestTotals(cluster.admin), requestsBefore);
       ctx.log(`floor ${n} claims (${objects.length} objects): ${ms(floorMs)}; CPU/claim ${cpuText(cpu, n)}`);
       return { claims: n, objects: objects.length, concurrency: FLOOR_CONCURRENCY, floorMs, cpu, requests };
@@ -204,11 +226,13 @@ export async function runBare(ctx: BenchContext, n: number): Promise<BareRun> {
       const idle = await idleCpuRate(pids);
       const requestsBefore = await scrapeRequestTotals(cluster.admin);
       const endCpu = cpuWindow(pids, idle);
+      const profile = profileBusyPart(ctx, cluster.cp.kubeconfigPath, `bare-${n}`, n);
       const t0 = performance.now();
       const keys = await createClaims(cluster.admin, NAMESPACE, 0, n, CREATE_CONCURRENCY);
       await tracker.waitSynced(keys, convergeTimeoutMs(n));
       const convergeMs = Math.max(...keys.map((k) => tracker.syncedAt.get(k)!)) - t0;
       const cpu = endCpu();
+      await profile;
       const requests = diffCounts(await scrapeRequestTotals(cluster.admin), requestsBefore);
       ctx.log(`bare controller ${n} claims: Synced in ${ms(convergeMs)}; CPU/claim ${cpuText(cpu, n)}`);
       return { claims: n, convergeMs, cpu, requests };
@@ -239,6 +263,7 @@ export async function runKubify(ctx: BenchContext, n: number): Promise<KubifyRun
         const before = await op.metrics();
         await op.loopDelay(true);
         const endCpu = cpuWindow(pids, idle);
+        const profile = profileBusyPart(ctx, cluster.cp.kubeconfigPath, `kubify-${n}`, n);
         const t0 = performance.now();
         const keys = await createClaims(cluster.admin, NAMESPACE, 0, n, CREATE_CONCURRENCY);
         const createMs = performance.now() - t0;
@@ -256,6 +281,7 @@ export async function runKubify(ctx: BenchContext, n: number): Promise<KubifyRun
         const requests = diffCounts(await scrapeRequestTotals(cluster.admin), requestsBefore);
         const memory = await op.memory();
         const loopDelay = await op.loopDelay();
+        await profile;
         ctx.log(
           `kubify ${n} claims: Synced in ${ms(convergeMs)} (create ${ms(createMs)}), writes ${countsText(metrics.writes)}; CPU/claim ${cpuText(cpu, n)}; requests/claim ${countsText(perClaimCounts(requests, n))}`,
         );
