@@ -21,7 +21,7 @@ export { contentPosition, emptyPositions, indexPositions, locate } from './posit
 export type { Location, PositionIndex, SourcePosition } from './positions.ts';
 export { evaluateReadiness } from './readiness.ts';
 export type { Readiness } from './readiness.ts';
-export { render } from './render.ts';
+export { isReassessable, reassess, render } from './render.ts';
 export type {
   DesiredObject,
   PendingItem,

@@ -23,15 +23,21 @@ import type {
   ResourceState,
 } from './render-types.ts';
 import { TokenSeed } from './template/index.ts';
-import type { TemplateContext } from './template/types.ts';
+import type { CompiledTemplate, TemplateContext } from './template/types.ts';
 
-export function render(input: RenderInput): RenderResult {
-  const { compiled } = input;
+/** The observed objects of the composition's resource ids, copied. */
+function observedOf(input: RenderInput): Record<string, unknown> {
   const observed: Record<string, unknown> = {};
-  for (const r of compiled.resources) {
+  for (const r of input.compiled.resources) {
     const value = input.observed?.[r.id];
     if (value !== undefined) observed[r.id] = copyData(value);
   }
+  return observed;
+}
+
+export function render(input: RenderInput): RenderResult {
+  const { compiled } = input;
+  const observed = observedOf(input);
   const read = readClaim(input.claim, compiled, input.claimPositions);
   const results: Problem[] = [...read.problems];
   if (!read.claim)
@@ -83,6 +89,58 @@ export function render(input: RenderInput): RenderResult {
   results.push(...projected.problems);
   const pending = [...outcomes.values()].flatMap((o) => (o.pending ? [o.pending] : []));
   return finish(compiled, results, desired, states, projected.status, pending);
+}
+
+const reassessable = new WeakMap<CompiledComposition, boolean>();
+
+const readsObserved = (template: CompiledTemplate | undefined): boolean =>
+  template?.refs.some((ref) => ref.path[0] === 'resources') ?? false;
+
+/**
+ * True when the objects a composition renders never depend on observed objects: no template or
+ * `includeWhen` refers to `resources.…` and no resource waits for another. Then only readiness and the
+ * projected status change when more is observed, and `reassess` can stand in for a second render.
+ */
+export function isReassessable(compiled: CompiledComposition): boolean {
+  let value = reassessable.get(compiled);
+  if (value === undefined) {
+    value = compiled.resources.every(
+      (r) => r.dependsOn.length === 0 && !readsObserved(r.template) && !readsObserved(r.includeWhen),
+    );
+    reassessable.set(compiled, value);
+  }
+  return value;
+}
+
+/**
+ * What `render(input)` returns, given `previous`, a render of the same claim and revision with fewer
+ * objects observed, for a composition that `isReassessable`: the same objects, pending items and
+ * resource problems; each rendered resource's readiness, the claim's readiness and the projected status
+ * judged against `input.observed`. The operator's second look after applying, without rendering the
+ * templates again.
+ */
+export function reassess(previous: RenderResult, input: RenderInput): RenderResult {
+  const { compiled } = input;
+  const observed = observedOf(input);
+  const byId = new Map(compiled.resources.map((r) => [r.id, r]));
+  const states = previous.resources.map((state): ResourceState => {
+    const resource = byId.get(state.id);
+    if (state.phase !== 'Rendered' || !resource) return state;
+    return { ...state, ...evaluateReadiness(observed[state.id], resource.readyWhen, resource.failedWhen) };
+  });
+  let status = previous.status;
+  let results = previous.results;
+  const read =
+    compiled.status.length > 0 ? readClaim(input.claim, compiled, input.claimPositions) : undefined;
+  if (read?.claim) {
+    const names = defaultNames(compiled, read.claim);
+    const context = buildContext(read.claim, compiled, observed, names, input.revision);
+    const projected = projectStatus(compiled, context, new TokenSeed(context));
+    const fields = new Set(compiled.status.map((f) => `status.${f.field}`));
+    status = projected.status;
+    results = [...results.filter((p) => !fields.has(p.path ?? '')), ...projected.problems];
+  }
+  return finish(compiled, results, previous.desired, states, status, previous.pending);
 }
 
 function buildContext(

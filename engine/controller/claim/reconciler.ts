@@ -1,6 +1,13 @@
 import type { ResourceStatus } from '../../api/claim.ts';
 import { formatProblem } from '../../api/problem.ts';
-import { render, type CompiledComposition, type RenderResult } from '../../compose/index.ts';
+import {
+  isReassessable,
+  reassess,
+  render,
+  type CompiledComposition,
+  type RenderInput,
+  type RenderResult,
+} from '../../compose/index.ts';
 import { ForbiddenError, NoMatchError } from '../../kube/errors.ts';
 import type { KubeObject, ObjectRef } from '../../kube/types.ts';
 import type { Requirement } from '../../api/composition.ts';
@@ -228,7 +235,8 @@ export class ClaimReconciler {
   /**
    * Renders, applies what changed, and renders again with what the API server returned, until nothing
    * more is applied: readiness and dependents unblocked by a just-created object are handled in this
-   * reconcile rather than the next one. Bounded by the depth of the dependency graph.
+   * reconcile rather than the next one. Bounded by the depth of the dependency graph. A composition
+   * whose objects read no observed object is rendered once, then reassessed (readiness and status).
    */
   private async renderAndApply(
     claim: KubeObject,
@@ -243,15 +251,15 @@ export class ClaimReconciler {
       claim.metadata.name ?? '',
     );
     let preferred = new Map<string, string>();
+    const input = (): RenderInput => ({
+      claim,
+      compiled,
+      observed: Object.fromEntries([...observedById(children, preferred), ...total.objects]),
+      revision,
+      now: this.deps.now().toISOString(),
+    });
     for (let round = 0; ; round++) {
-      const observed = new Map([...observedById(children, preferred), ...total.objects]);
-      const result = render({
-        claim,
-        compiled,
-        observed: Object.fromEntries(observed),
-        revision,
-        now: this.deps.now().toISOString(),
-      });
+      const result = render(input());
       const fatal = result.results.filter((p) => p.severity === 'Fatal');
       if (fatal.length) return { fatal: fatal.slice(0, 5).map(formatProblem).join('; ') };
       preferred = new Map(
@@ -275,6 +283,8 @@ export class ClaimReconciler {
       total.missingApis.push(...outcome.missingApis);
       const done = outcome.applied === 0 || outcome.errors.size > 0 || round >= compiled.graph.levels.length;
       if (done) return { result, applied: total };
+      // Rendering again would give the same objects: judge readiness and status against what was applied.
+      if (isReassessable(compiled)) return { result: reassess(result, input()), applied: total };
     }
   }
 
