@@ -108,6 +108,7 @@ export const compositionSpecSchema: OpenApiSchema = objectSchema(
     resources: arraySchema(resourceSchema, { minItems: 1 }),
     status: mapSchema(str({ minLength: 1 })),
     programs: mapSchema(programSchema),
+    deletion: str({ enum: ['Foreground', 'Background'] }),
   },
   { required: ['api', 'resources'] },
 );

@@ -83,6 +83,19 @@ export function compile(source: CompositionSource): CompileResult {
     );
   }
   const graph = built.graph;
+  const deletion = spec.deletion ?? 'Foreground';
+  if (deletion === 'Background' && graph.levels.length > 1) {
+    const path = ['spec', 'deletion'];
+    const ordered = graph.order.filter((id) => (graph.dependencies[id] ?? []).length > 0);
+    return fail([
+      {
+        code: 'composition.background-deletion-order',
+        message: `deletion: Background deletes composed objects in no particular order, but ${ordered.map((id) => `"${id}" depends on ${(graph.dependencies[id] ?? []).map((d) => `"${d}"`).join(', ')}`).join('; ')}: use Foreground (the default)`,
+        path: formatPath(path),
+        ...locate(positions, path),
+      },
+    ]);
+  }
   const byId = new Map(drafts.map((d) => [d.spec.id, d]));
   const resources: CompiledResource[] = graph.order.map((id) => {
     const d = byId.get(id) as ResourceDraft;
@@ -114,6 +127,7 @@ export function compile(source: CompositionSource): CompileResult {
     status: status.fields,
     requires: spec.requires ?? [],
     programs: spec.programs ?? {},
+    deletion,
   };
   return { compiled: freezeCompiled(compiled), problems: [] };
 }

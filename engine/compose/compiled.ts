@@ -4,6 +4,7 @@
 import type {
   Composition,
   AdoptionPolicy,
+  DeletionMode,
   DeletionPolicy,
   FailureCheck,
   ProgramSpec,
@@ -64,6 +65,8 @@ export interface CompiledComposition {
   readonly status: readonly CompiledStatusField[];
   readonly requires: readonly Requirement[];
   readonly programs: Readonly<Record<string, ProgramSpec>>;
+  /** `spec.deletion`, defaulted: whether claims carry kubify's finalizer (`Foreground`). */
+  readonly deletion: DeletionMode;
 }
 
 export type CompileResult =

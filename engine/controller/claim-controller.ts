@@ -115,7 +115,10 @@ export class ClaimController {
         onUpdate: (old, obj) => {
           if (claimChanged(old, obj)) enqueue(obj);
         },
-        onDelete: enqueue,
+        onDelete: (obj) => {
+          this.reconciler.claimDeleted(objectKey(obj), obj);
+          enqueue(obj);
+        },
       }),
     );
     // A kind it may not watch fails the reconciles of the claims composing it (with the reason in their

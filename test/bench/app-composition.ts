@@ -94,6 +94,8 @@ export const EXTRAS_RESOURCE = {
 export interface AppCompositionOptions {
   /** Adds the `extras` resource and the boolean `spec.extras` (default false) it is included by. */
   extras?: boolean;
+  /** `spec.deletion` (absent: the default, Foreground). */
+  deletion?: 'Foreground' | 'Background';
 }
 
 /** The Composition object (templates inline), as installed into the cluster. */
@@ -120,6 +122,7 @@ export function appComposition(options: AppCompositionOptions = {}): KubeObject 
         },
       },
       resources: extras ? [...resources, EXTRAS_RESOURCE] : resources,
+      ...(options.deletion ? { deletion: options.deletion } : {}),
     },
   };
 }

@@ -46,6 +46,8 @@ export interface BenchContext {
   apiserverProfileDir?: string;
   /** How operator children run: compiled JavaScript (default) or tsx, as shipped. */
   runtime: 'js' | 'tsx';
+  /** `--deletion`: the bench Composition's `spec.deletion` (absent: the default). */
+  deletion?: 'Foreground' | 'Background';
   /** Shared between scenarios of one run (scaling reuses convergence). */
   shared: Map<string, unknown>;
 }

@@ -38,11 +38,12 @@ interface Args {
   out: string;
   profile: boolean;
   runtime: 'js' | 'tsx';
+  deletion?: 'Foreground' | 'Background';
   /** `--size field=a,b` overrides of the quick/full sizes. */
   sizes: Partial<Record<keyof Sizes, number[]>>;
 }
 
-const USAGE = `usage: npm run bench -- [--quick] [--scenario ${Object.keys(SCENARIOS).join('|')}[,...]] [--out file.json] [--profile] [--runtime js|tsx] [--size field=n[,n]]`;
+const USAGE = `usage: npm run bench -- [--quick] [--scenario ${Object.keys(SCENARIOS).join('|')}[,...]] [--out file.json] [--profile] [--runtime js|tsx] [--deletion Foreground|Background] [--size field=n[,n]]`;
 
 function parseArgs(argv: string[]): Args {
   const args: Args = {
@@ -74,6 +75,11 @@ function parseArgs(argv: string[]): Args {
       const v = value();
       if (v !== 'js' && v !== 'tsx') throw new Error(`--runtime is js or tsx\n${USAGE}`);
       args.runtime = v;
+    } else if (a === '--deletion' || a.startsWith('--deletion=')) {
+      const v = value();
+      if (v !== 'Foreground' && v !== 'Background')
+        throw new Error(`--deletion is Foreground or Background\n${USAGE}`);
+      args.deletion = v;
     } else if (a === '--help' || a === '-h') {
       process.stdout.write(`${USAGE}\n`);
       process.exit(0);
@@ -150,11 +156,12 @@ async function main(): Promise<number> {
     childFlags: args.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
     ...(args.profile ? { apiserverProfileDir: profileDir } : {}),
     runtime: args.runtime,
+    ...(args.deletion ? { deletion: args.deletion } : {}),
     shared: new Map(),
   };
   const info = await machine();
   process.stdout.write(
-    `kubify benchmarks (${args.quick ? 'quick' : 'full'}, operator child runs ${args.runtime === 'js' ? 'compiled JavaScript' : 'tsx'}): ${info.cpus} CPUs, ${info.memoryGiB} GiB, node ${info.node}, load ${JSON.stringify(info.loadAverageAtStart)}\n` +
+    `kubify benchmarks (${args.quick ? 'quick' : 'full'}, operator child runs ${args.runtime === 'js' ? 'compiled JavaScript' : 'tsx'}${args.deletion ? `, deletion: ${args.deletion}` : ''}): ${info.cpus} CPUs, ${info.memoryGiB} GiB, node ${info.node}, load ${JSON.stringify(info.loadAverageAtStart)}\n` +
       `  kube-apiserver ${info.kubeApiserver}; ${info.etcd}; ${info.go}\n`,
   );
   const results: ScenarioResult[] = [];
@@ -190,6 +197,7 @@ async function main(): Promise<number> {
   const report = {
     kind: args.quick ? 'quick' : 'full',
     runtime: args.runtime,
+    deletion: args.deletion ?? 'Foreground',
     startedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,
     machine: { ...info, loadAverageAtEnd: loadavg().map((l) => +l.toFixed(2)) },

@@ -11,18 +11,24 @@ import type { OperatorProcess, SpawnOptions } from './operator-process.ts';
 import type { OperatorMetrics, Startup } from './protocol.ts';
 import { diffCounts, sleep, total } from './stats.ts';
 
+/** startOn's option for the run's `--deletion`, when given. */
+export function deletionOf(ctx: BenchContext): { deletion?: 'Foreground' | 'Background' } {
+  return ctx.deletion ? { deletion: ctx.deletion } : {};
+}
+
 /** Starts the operator in `op` against `cluster`; installs the bench Composition unless told not to. */
 export async function startOn(
   op: OperatorProcess,
   cluster: BenchCluster,
-  options: { install?: boolean; expectClaims?: number } = {},
+  options: { install?: boolean; expectClaims?: number; deletion?: 'Foreground' | 'Background' } = {},
 ): Promise<Startup> {
   const startup = await op.start({
     kubeconfig: cluster.operatorKubeconfig,
     namespace: OPERATOR_NAMESPACE,
     ...(options.expectClaims ? { expectClaims: options.expectClaims } : {}),
   });
-  if (options.install !== false) await installAppComposition(cluster);
+  if (options.install !== false)
+    await installAppComposition(cluster, undefined, options.deletion ? { deletion: options.deletion } : {});
   return startup;
 }
 

@@ -77,12 +77,15 @@ export class ClaimReconciler {
   private readonly unconfirmed = new UnconfirmedApplies();
   /** Claims whose finalizer this process removed: their disappearance needs no clean-up. */
   private readonly finalized = new Set<string>();
+  /** The last state of claims deleted without kubify's finalizer, for the audit of their clean-up. */
+  private readonly tombstones = new Map<string, KubeObject>();
 
   constructor(private readonly deps: ClaimDeps) {}
 
   async reconcile(key: string): Promise<ReconcileResult> {
     const claim = this.deps.claims.get(key);
     if (!claim) return this.gone(key);
+    this.tombstones.delete(key);
     if (!claim.metadata.deletionTimestamp) this.finalized.delete(key);
     const log = this.deps.logger.with({ namespace: claim.metadata.namespace, name: claim.metadata.name });
     if (claim.metadata.annotations?.[PAUSE_ANNOTATION] === 'true') {
@@ -97,7 +100,6 @@ export class ClaimReconciler {
       return {};
     }
     if (claim.metadata.deletionTimestamp) return this.finalize(key, claim);
-    if (!claim.metadata.finalizers?.includes(FINALIZER)) await this.addFinalizer(claim);
     let outcome: Outcome | 'unchanged';
     try {
       outcome = await this.sync(key, claim);
@@ -130,6 +132,9 @@ export class ClaimReconciler {
       return { synced: synced('False', lookup.reason, lookup.message), result: {} };
     }
     const { compiled, revision } = lookup;
+    // Foreground deletion needs the finalizer before anything is composed; Background never has one.
+    if (compiled.deletion === 'Foreground' && !claim.metadata.finalizers?.includes(FINALIZER))
+      await this.addFinalizer(claim);
     // Observe every kind this revision composes before rendering: an unwatched kind would look absent.
     await this.deps.ensureWatches(
       compiled.resources.map((r) => ({ apiVersion: r.apiVersion, kind: r.kind })),
@@ -352,22 +357,30 @@ export class ClaimReconciler {
     );
   }
 
+  /** The claim informer saw claim `key` deleted: keep its last state when nothing finalized it. */
+  claimDeleted(key: string, claim: KubeObject): void {
+    if (!claim.metadata.finalizers?.includes(FINALIZER)) this.tombstones.set(key, claim);
+  }
+
   /** A child informer saw this object of claim `key`: the cache has it now. */
   childSeen(key: string, object: KubeObject): void {
     this.unconfirmed.forget(key, [{ key: identity(object) }]);
   }
 
   /**
-   * The claim is gone. When its finalizer ran, so did the clean-up. When it did not, its children are
-   * orphans: the API server drops a finalizer added while the claim's deletion is under way (the
-   * delete decided "no finalizers, delete now" before the patch landed, and both calls succeed), and a
-   * reconcile that had read the claim before then has applied its children anyway. Delete them
-   * (those with the Orphan policy stay).
+   * The claim is gone. When its finalizer ran, so did the clean-up. When it had none, its children are
+   * deleted now: a claim of a `deletion: Background` composition, or one whose finalizer the API server
+   * dropped (a finalizer patched in while the claim's deletion is under way is lost although both calls
+   * succeed, and a reconcile that had read the claim before then has applied its children anyway).
+   * Those with the Orphan policy stay. Audited against the claim's last state when this process saw it
+   * go (after a restart, against its name).
    */
   private async gone(key: string): Promise<ReconcileResult> {
     this.converged.delete(key);
     this.waitingForApis.delete(key);
     this.deps.blockedOn?.(key, []);
+    const tombstone = this.tombstones.get(key);
+    this.tombstones.delete(key);
     if (this.finalized.delete(key)) {
       this.unconfirmed.clear(key);
       return {};
@@ -376,12 +389,35 @@ export class ClaimReconciler {
     this.unconfirmed.clear(key);
     if (leftovers.length === 0) return {};
     const pruned = await prune(this.deps, leftovers);
-    this.deps.logger.warn('deleted the children of a claim that vanished without finalizing them', {
-      claim: key,
-      deleted: pruned.deleted.map((t) => `${t.ref.kind}/${t.ref.name}`),
-    });
-    if (pruned.errors.size) throw new Error([...pruned.errors.values()].join('; '));
+    const claim = tombstone ?? this.claimNamed(key);
+    const lookup = tombstone ? this.deps.composition(tombstone) : undefined;
+    const changes = this.recordChanges(
+      claim,
+      lookup?.ok ? lookup.revision : undefined,
+      pruned.deleted.map((t) => ({ action: 'Delete' as const, target: t.ref })),
+    );
+    if (changes)
+      this.announce(claim, changes, {
+        type: 'Normal',
+        reason: 'Deleted',
+        note: 'the claim is gone; its composed objects are deleted or orphaned',
+      });
+    if (pruned.errors.size) {
+      this.tombstones.set(key, claim);
+      throw new Error([...pruned.errors.values()].join('; '));
+    }
     return {};
+  }
+
+  /** A claim known only by its key (`namespace/name`). */
+  private claimNamed(key: string): KubeObject {
+    const slash = key.indexOf('/');
+    const { apiVersion, kind } = this.deps.kind;
+    return {
+      apiVersion,
+      kind,
+      metadata: slash < 0 ? { name: key } : { namespace: key.slice(0, slash), name: key.slice(slash + 1) },
+    };
   }
 
   /** Each required API that is not served, with what is being done about it. */

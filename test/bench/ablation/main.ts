@@ -2,12 +2,13 @@
  * `npm run bench:ablation -- [--claims 1000] [--rounds 2]`: what each thing kubify does for a claim
  * beyond the bare controller costs, measured by switching it off.
  *
- * The switches are not in the product: `ablation.patch` adds them (the `KUBIFY_ABLATE` environment
- * variable: `finalizer` — no finalizer patch; `events` — no Event per reconcile; `inventory` — no
- * `status.resources`) to a throw-away git worktree of HEAD, and the convergence scenario runs there once
- * per variant and round, rounds interleaved (the machine's speed drifts by ±10% between runs, so each
- * variant gets the same mix). The first variant of every round also runs the floor and the bare
- * controller. Prints the medians; the runs' JSON stays in the output directory.
+ * The finalizer goes with a real setting, the bench Composition's `deletion: Background` (`npm run bench
+ * -- --deletion Background`). The other two switches are not in the product: `ablation.patch` adds
+ * them (the `KUBIFY_ABLATE` environment variable: `events` — no Event per reconcile; `inventory` — no
+ * `status.resources`) to a throw-away git worktree of HEAD. The convergence scenario runs there once per
+ * variant and round, rounds interleaved (the machine's speed drifts by ±10% between runs, so each variant
+ * gets the same mix). The first variant of every round also runs the floor and the bare controller.
+ * Prints the medians; the runs' JSON stays in the output directory.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
@@ -19,12 +20,12 @@ const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const PATCH = fileURLToPath(new URL('./ablation.patch', import.meta.url));
 const USAGE = 'usage: npm run bench:ablation -- [--claims n] [--rounds n] [--out dir]';
 
-const VARIANTS: [name: string, ablate: string][] = [
+const VARIANTS: [name: string, ablate: string, deletion?: 'Background'][] = [
   ['kubify', ''],
-  ['no finalizer', 'finalizer'],
+  ['deletion: Background (no finalizer)', '', 'Background'],
   ['no Event', 'events'],
   ['no status.resources', 'inventory'],
-  ['none of the three', 'finalizer,events,inventory'],
+  ['Background, no Event, no status.resources', 'events,inventory', 'Background'],
 ];
 
 interface Args {
@@ -125,8 +126,9 @@ function main(): void {
   };
   try {
     for (let round = 1; round <= args.rounds; round++) {
-      VARIANTS.forEach(([name, ablate], i) => {
-        const file = join(out, `round${round}-${ablate.replaceAll(',', '+') || 'kubify'}.json`);
+      VARIANTS.forEach(([name, ablate, deletion], i) => {
+        const label = [deletion?.toLowerCase(), ...ablate.split(',')].filter(Boolean).join('+') || 'kubify';
+        const file = join(out, `round${round}-${label}.json`);
         process.stderr.write(`round ${round}/${args.rounds}: ${name}\n`);
         const bench = spawnSync(
           'npm',
@@ -142,6 +144,7 @@ function main(): void {
             `floor=${i === 0 ? args.claims : 0}`,
             '--out',
             file,
+            ...(deletion ? ['--deletion', deletion] : []),
           ],
           {
             cwd: worktree.dir,

@@ -27,7 +27,7 @@ import {
 import { ClaimTracker, createClaims } from '../claims.ts';
 import { conditionOf, createNamespace, waitFor, withCluster } from '../cluster.ts';
 import { convergeTimeoutMs, type BenchContext } from '../context.ts';
-import { diffMetrics, settle, spawnOptions, startOn, warmUp } from '../operator-run.ts';
+import { deletionOf, diffMetrics, settle, spawnOptions, startOn, warmUp } from '../operator-run.ts';
 import { withOperator } from '../operator-process.ts';
 import type { LoopDelay, Memory, OperatorMetrics } from '../protocol.ts';
 import type { Goal, ScenarioResult, Table } from '../report.ts';
@@ -250,7 +250,7 @@ export async function runBare(ctx: BenchContext, n: number): Promise<BareRun> {
 export async function runKubify(ctx: BenchContext, n: number): Promise<KubifyRun> {
   return withCluster({ log: ctx.log }, (cluster) =>
     withOperator(spawnOptions(ctx), async (op) => {
-      await startOn(op, cluster);
+      await startOn(op, cluster, deletionOf(ctx));
       await createNamespace(cluster.admin, NAMESPACE);
       const tracker = new ClaimTracker(cluster.admin, NAMESPACE);
       await tracker.start();

@@ -9,7 +9,7 @@ import { auditCounts, AUDIT_FLUSH_MS, byVerb, scrapeRequestTotals } from '../api
 import { ClaimTracker, createClaims } from '../claims.ts';
 import { createNamespace, OPERATOR_USER, withCluster } from '../cluster.ts';
 import { convergeTimeoutMs, type BenchContext } from '../context.ts';
-import { diffMetrics, settle, spawnOptions, startOn, warmUp } from '../operator-run.ts';
+import { deletionOf, diffMetrics, settle, spawnOptions, startOn, warmUp } from '../operator-run.ts';
 import { withOperator, type OperatorProcess } from '../operator-process.ts';
 import type { LoopDelay, OperatorMetrics } from '../protocol.ts';
 import type { Goal, ScenarioResult, Table } from '../report.ts';
@@ -68,7 +68,7 @@ export async function idleScenario(ctx: BenchContext): Promise<Omit<ScenarioResu
   const n = ctx.sizes.idleClaims;
   const { windows, resyncLoop } = await withCluster({ log: ctx.log, audit: true }, (cluster) =>
     withOperator(spawnOptions(ctx), async (op) => {
-      await startOn(op, cluster);
+      await startOn(op, cluster, deletionOf(ctx));
       await warmUp(cluster.admin, op);
       await createNamespace(cluster.admin, NAMESPACE);
       const tracker = new ClaimTracker(cluster.admin, NAMESPACE);

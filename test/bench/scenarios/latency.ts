@@ -5,7 +5,7 @@
 import { ClaimTracker, createClaims } from '../claims.ts';
 import { createNamespace, withCluster } from '../cluster.ts';
 import type { BenchContext } from '../context.ts';
-import { diffMetrics, settle, spawnOptions, startOn, warmUp } from '../operator-run.ts';
+import { deletionOf, diffMetrics, settle, spawnOptions, startOn, warmUp } from '../operator-run.ts';
 import { withOperator } from '../operator-process.ts';
 import type { Goal, ScenarioResult, Table } from '../report.ts';
 import { countsText, ms, summarize, total } from '../stats.ts';
@@ -16,7 +16,7 @@ export async function latencyScenario(ctx: BenchContext): Promise<Omit<ScenarioR
   const count = ctx.sizes.latencyClaims;
   const result = await withCluster({ log: ctx.log }, (cluster) =>
     withOperator(spawnOptions(ctx), async (op) => {
-      await startOn(op, cluster);
+      await startOn(op, cluster, deletionOf(ctx));
       await warmUp(cluster.admin, op);
       await createNamespace(cluster.admin, NAMESPACE);
       const tracker = new ClaimTracker(cluster.admin, NAMESPACE);

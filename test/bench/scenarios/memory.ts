@@ -5,7 +5,7 @@
 import { ClaimTracker, createClaims } from '../claims.ts';
 import { createNamespace, withCluster } from '../cluster.ts';
 import { convergeTimeoutMs, type BenchContext } from '../context.ts';
-import { settle, spawnOptions, startOn } from '../operator-run.ts';
+import { deletionOf, settle, spawnOptions, startOn } from '../operator-run.ts';
 import { OperatorProcess, withOperator } from '../operator-process.ts';
 import type { CacheStats, Memory } from '../protocol.ts';
 import type { Goal, ScenarioResult, Table } from '../report.ts';
@@ -32,7 +32,7 @@ export async function memoryScenario(ctx: BenchContext): Promise<Omit<ScenarioRe
   const data = await withCluster({ log: ctx.log }, (cluster) =>
     withOperator(spawnOptions(ctx), async (op) => {
       const boot = op.hello.memory;
-      await startOn(op, cluster);
+      await startOn(op, cluster, deletionOf(ctx));
       await settle(op, 500);
       await sleep(1000);
       const samples: Sample[] = [{ claims: 0, memory: await op.memory(true), cache: await op.cache() }];

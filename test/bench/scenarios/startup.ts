@@ -6,7 +6,7 @@
 import { ClaimTracker, createClaims } from '../claims.ts';
 import { createNamespace, withCluster, type BenchCluster } from '../cluster.ts';
 import { convergeTimeoutMs, type BenchContext } from '../context.ts';
-import { settle, spawnOptions, startOn } from '../operator-run.ts';
+import { deletionOf, settle, spawnOptions, startOn } from '../operator-run.ts';
 import { OperatorProcess, withOperator } from '../operator-process.ts';
 import type { LoopDelay, OperatorMetrics, Startup } from '../protocol.ts';
 import type { Goal, ScenarioResult, Table } from '../report.ts';
@@ -38,7 +38,7 @@ async function grow(
   first: boolean,
 ): Promise<void> {
   await withOperator(spawnOptions(ctx), async (op) => {
-    await startOn(op, cluster, { install: first });
+    await startOn(op, cluster, { install: first, ...deletionOf(ctx) });
     const tracker = new ClaimTracker(cluster.admin, NAMESPACE);
     await tracker.start();
     try {

@@ -248,6 +248,35 @@ describe('compile', () => {
     ]);
   });
 
+  describe('spec.deletion', () => {
+    it('is Foreground unless set', () => {
+      expect(compileOk(compositionYaml()).deletion).to.equal('Foreground');
+      expect(compileOk(compositionYaml({ tail: '  deletion: Background\n' })).deletion).to.equal(
+        'Background',
+      );
+    });
+
+    it('refuses Background when resources depend on each other, at spec.deletion', () => {
+      const text = compositionYaml({ resources: RESOURCES, tail: '  deletion: Background\n' });
+      const result = compile({ file: FILE, text });
+      expect(result.problems.map((p) => [p.code, p.path, p.line])).to.deep.equal([
+        ['composition.background-deletion-order', 'spec.deletion', lineOf(text, 'deletion: Background')],
+      ]);
+      expect(result.problems[0]!.message).to.equal(
+        'deletion: Background deletes composed objects in no particular order, but "app" depends on "db"; "svc" depends on "app": use Foreground (the default)',
+      );
+    });
+
+    it('takes only Foreground or Background', () => {
+      const text = compositionYaml({ tail: '  deletion: Orphan\n' });
+      const result = compile({ file: FILE, text });
+      expect(result.problems.map((p) => [p.path, p.line])).to.deep.equal([
+        ['spec.deletion', lineOf(text, 'deletion: Orphan')],
+      ]);
+      expect(result.problems[0]!.message).to.contain('Foreground');
+    });
+  });
+
   const plurals: [string, string][] = [
     ['Demo', 'demos'],
     ['Policy', 'policies'],
