@@ -2,6 +2,7 @@ import {
   ForbiddenError,
   NoMatchError,
   objectKey,
+  splitObjectKey,
   type InformerLease,
   type KubeClient,
   type KubeObject,
@@ -252,10 +253,8 @@ export class ClaimController {
   }
 
   private childrenOf(claimKey: string): KubeObject[] {
-    const slash = claimKey.indexOf('/');
-    const ns = slash >= 0 ? claimKey.slice(0, slash) : undefined;
-    const name = slash >= 0 ? claimKey.slice(slash + 1) : claimKey;
-    const value = claimIndexValue(this.options.kind.kindLabel, ns, name);
+    const { namespace, name } = splitObjectKey(claimKey);
+    const value = claimIndexValue(this.options.kind.kindLabel, namespace, name);
     return [...this.childLeases.values()].flatMap((l) => l.informer.store.byIndex(CLAIM_INDEX, value));
   }
 

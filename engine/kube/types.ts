@@ -127,3 +127,9 @@ export function objectKey(obj: { metadata?: { name?: string; namespace?: string 
   const name = meta?.name ?? '';
   return meta?.namespace ? `${meta.namespace}/${name}` : name;
 }
+
+/** The inverse of objectKey: `ns/name` -> `{namespace, name}`, `name` -> `{name}`. */
+export function splitObjectKey(key: string): { namespace?: string; name: string } {
+  const slash = key.indexOf('/');
+  return slash < 0 ? { name: key } : { namespace: key.slice(0, slash), name: key.slice(slash + 1) };
+}

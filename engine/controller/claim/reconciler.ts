@@ -9,7 +9,7 @@ import {
   type RenderResult,
 } from '../../compose/index.ts';
 import { ForbiddenError, NoMatchError } from '../../kube/errors.ts';
-import type { KubeObject, ObjectRef } from '../../kube/types.ts';
+import { splitObjectKey, type KubeObject, type ObjectRef } from '../../kube/types.ts';
 import type { Requirement } from '../../api/composition.ts';
 import type { AuditTransition } from '../audit.ts';
 import { applyDesired, emptyOutcome, type ApplyOutcome } from './apply.ts';
@@ -411,13 +411,8 @@ export class ClaimReconciler {
 
   /** A claim known only by its key (`namespace/name`). */
   private claimNamed(key: string): KubeObject {
-    const slash = key.indexOf('/');
     const { apiVersion, kind } = this.deps.kind;
-    return {
-      apiVersion,
-      kind,
-      metadata: slash < 0 ? { name: key } : { namespace: key.slice(0, slash), name: key.slice(slash + 1) },
-    };
+    return { apiVersion, kind, metadata: splitObjectKey(key) };
   }
 
   /** Each required API that is not served, with what is being done about it. */
