@@ -8,7 +8,7 @@ import type { Problem } from '../api/problem.ts';
 import { ajvErrorsToProblems } from './ajv-problems.ts';
 import { compileSchema, newAjv } from './ajv.ts';
 import type { CompiledComposition } from './compiled.ts';
-import { firstLoneSurrogate, firstTooDeep, MAX_NESTING, quoteBrief } from './limits.ts';
+import { firstLoneSurrogate, firstTooDeep, quoteBrief, tooDeepProblem } from './limits.ts';
 import { formatPath, isRecord } from './path.ts';
 import { defineKey } from './template/helpers/values.ts';
 import { locate } from './positions.ts';
@@ -62,7 +62,7 @@ export function readClaim(
   const problems: Problem[] = [];
   const fatal = (code: string, message: string, path: (string | number)[]): void => {
     const where = positions ? locate(positions, path) : {};
-    problems.push({ code, message, path: path.join('.'), ...where, severity: 'Fatal' });
+    problems.push({ code, message, path: formatPath(path), ...where, severity: 'Fatal' });
   };
   if (!isRecord(claim) || !isRecord(claim.metadata) || typeof claim.metadata.name !== 'string') {
     fatal('claim.invalid', 'the claim must be an object with metadata.name', ['metadata', 'name']);
@@ -71,28 +71,16 @@ export function readClaim(
   // Before anything walks the claim (ajv, clone, templates, hashing recurse): depth and text it can carry.
   const deep = firstTooDeep(claim);
   if (deep) {
-    const shown = deep.slice(0, 8);
-    const where = positions ? locate(positions, shown) : {};
-    problems.push({
-      code: 'claim.too-deep',
-      message: `nests more than ${MAX_NESTING} levels of maps and lists (${deep.length - shown.length}+ more levels below this path); kubify accepts at most ${MAX_NESTING}`,
-      path: formatPath(shown),
-      ...where,
-      severity: 'Fatal',
-    });
+    problems.push({ ...tooDeepProblem('claim.too-deep', deep, positions), severity: 'Fatal' });
     return { problems };
   }
   const lone = firstLoneSurrogate(claim);
   if (lone) {
-    const where = positions ? locate(positions, lone) : {};
-    problems.push({
-      code: 'claim.invalid-text',
-      message:
-        'holds a lone UTF-16 surrogate (half of an emoji or other character), which cannot be sent as UTF-8: write the whole character',
-      path: formatPath(lone),
-      ...where,
-      severity: 'Fatal',
-    });
+    fatal(
+      'claim.invalid-text',
+      'holds a lone UTF-16 surrogate (half of an emoji or other character), which cannot be sent as UTF-8: write the whole character',
+      lone,
+    );
     return { problems };
   }
   const nameProblem = invalidName(claim.metadata.name);

@@ -25,10 +25,7 @@ export function compile(source: CompositionSource): CompileResult {
   if (loaded.problems.length > 0) return fail(loaded.problems);
   const { positions } = loaded;
   const deep = firstTooDeep(loaded.value);
-  if (deep)
-    return fail([
-      { ...tooDeepProblem('composition.too-deep', deep), ...locate(positions, deep.slice(0, 8)) },
-    ]);
+  if (deep) return fail([tooDeepProblem('composition.too-deep', deep, positions)]);
   const schemaProblems = validateSchema(loaded.value, positions);
   if (schemaProblems.length > 0) return fail(schemaProblems);
   const resolved = resolveComposition(loaded.value as Composition, source.files, positions);

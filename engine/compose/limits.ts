@@ -6,6 +6,7 @@
 import type { Problem } from '../api/problem.ts';
 import { formatPath } from './path.ts';
 import type { PathSegment } from './path.ts';
+import { locate, type PositionIndex } from './positions.ts';
 
 /** Deepest nesting of maps and lists accepted in a Composition or a claim. */
 export const MAX_NESTING = 128;
@@ -35,17 +36,21 @@ export function firstTooDeep(value: unknown, limit = MAX_NESTING): PathSegment[]
   return undefined;
 }
 
-/** The problem for a value nested too deep at `path` (`code` e.g. `claim.too-deep`); the path is shortened. */
+/**
+ * The problem for a value nested too deep at `path` (`code` e.g. `claim.too-deep`): the path is shortened,
+ * and located in `positions` when given.
+ */
 export function tooDeepProblem(
   code: string,
   path: readonly PathSegment[],
-  prefix: PathSegment[] = [],
+  positions?: PositionIndex,
 ): Problem {
-  const shown = [...prefix, ...path.slice(0, SHOWN_SEGMENTS)];
+  const shown = path.slice(0, SHOWN_SEGMENTS);
   return {
     code,
     message: `nests more than ${MAX_NESTING} levels of maps and lists (${path.length - SHOWN_SEGMENTS > 0 ? `${path.length - SHOWN_SEGMENTS}+ more levels below this path` : 'below this path'}); kubify accepts at most ${MAX_NESTING}`,
     path: formatPath(shown),
+    ...(positions ? locate(positions, shown) : {}),
   };
 }
 

@@ -7,6 +7,7 @@
 import type { Problem } from '../../api/problem.ts';
 import { formatLabelledProblem, isError } from '../../api/problem.ts';
 import { compile } from '../../compose/compile.ts';
+import { isRecord } from '../../compose/path.ts';
 
 /** Errors listed in a denial before the rest are counted; `kubify validate` lists them all. */
 export const MAX_LISTED_PROBLEMS = 20;
@@ -43,13 +44,13 @@ export function denialMessage(problems: readonly Problem[]): string {
  */
 export function compositionProblems(object: unknown): Problem[] {
   const name = nameOf(object);
-  const { status: _status, ...written } = isObject(object) ? object : { status: undefined };
-  return compile({ object: isObject(object) ? written : object, file: `Composition/${name}` }).problems;
+  const { status: _status, ...written } = isRecord(object) ? object : { status: undefined };
+  return compile({ object: isRecord(object) ? written : object, file: `Composition/${name}` }).problems;
 }
 
 /** Answers an AdmissionReview request body (already parsed JSON). Throws on a body that is no review. */
 export function reviewComposition(body: unknown): AdmissionReview {
-  const request = isObject(body) && isObject(body.request) ? body.request : undefined;
+  const request = isRecord(body) && isRecord(body.request) ? body.request : undefined;
   if (!request || typeof request.uid !== 'string') throw new TypeError('not an AdmissionReview request');
   const answer = (response: Omit<AdmissionReview['response'], 'uid'>): AdmissionReview => ({
     apiVersion: 'admission.k8s.io/v1',
@@ -73,11 +74,7 @@ export function reviewComposition(body: unknown): AdmissionReview {
 }
 
 function nameOf(object: unknown): string {
-  const meta = isObject(object) && isObject(object.metadata) ? object.metadata : undefined;
+  const meta = isRecord(object) && isRecord(object.metadata) ? object.metadata : undefined;
   const name = meta?.name;
   return typeof name === 'string' && name !== '' ? name : 'unnamed';
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

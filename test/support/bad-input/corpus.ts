@@ -264,34 +264,21 @@ export async function badInputCorpus(): Promise<BadCase[]> {
     // --- YAML syntax (text mutations of the real file) ---
     const insert = (at: number, line: string): string =>
       [...lines.slice(0, at), line, ...lines.slice(at)].join('\n');
-    add({
-      id: `${p}-yaml-unclosed-flow`,
-      category: 'yaml-syntax',
-      target: 'composition',
-      text: insert(4, 'broken: [a, b'),
-      code: /^yaml\./,
-    });
-    add({
-      id: `${p}-yaml-tab-indent`,
-      category: 'yaml-syntax',
-      target: 'composition',
-      text: insert(5, '\t\tindented: with-tabs'),
-      code: /^yaml\./,
-    });
-    add({
-      id: `${p}-yaml-duplicate-key`,
-      category: 'yaml-syntax',
-      target: 'composition',
-      text: insert(1, 'kind: Composition'),
-      code: /^yaml\./,
-    });
-    add({
-      id: `${p}-yaml-unterminated-quote`,
-      category: 'yaml-syntax',
-      target: 'composition',
-      text: insert(3, '  annotations: {a: "unterminated}'),
-      code: /^yaml\./,
-    });
+    const yamlBreaks: [name: string, at: number, line: string][] = [
+      ['unclosed-flow', 4, 'broken: [a, b'],
+      ['tab-indent', 5, '\t\tindented: with-tabs'],
+      ['duplicate-key', 1, 'kind: Composition'],
+      ['unterminated-quote', 3, '  annotations: {a: "unterminated}'],
+    ];
+    for (const [name, at, line] of yamlBreaks) {
+      add({
+        id: `${p}-yaml-${name}`,
+        category: 'yaml-syntax',
+        target: 'composition',
+        text: insert(at, line),
+        code: /^yaml\./,
+      });
+    }
 
     // --- schema violations ---
     let c = base();

@@ -39,14 +39,6 @@ interface Validated {
   stdout: string;
 }
 
-interface Validated {
-  code: number;
-  file: string;
-  errors: Parsed[];
-  warnings: Parsed[];
-  stdout: string;
-}
-
 interface Parsed {
   file: string;
   line?: number;
