@@ -43,8 +43,6 @@ export function problemLine(problem: Problem, style: Style): string {
   return problem.severity === 'Warning' ? style.yellow(line) : style.dim(line);
 }
 
-export { isError };
-
 /** `3 errors, 1 warning`, with `0 errors` when clean. */
 export function countSummary(problems: readonly Problem[]): string {
   const errors = problems.filter(isError).length;

@@ -6,7 +6,8 @@ import { ExitCode } from '../context.ts';
 import { absolutePath } from '../lib/files.ts';
 import { listPacks } from '../lib/packs.ts';
 import { compilePacks, rbacFile, skippedLine } from '../lib/rbac.ts';
-import { isError, problemLine } from '../output.ts';
+import { isError } from '../../api/problem.ts';
+import { problemLine } from '../output.ts';
 
 export const rbacCommand: CommandFactory = (ctx) =>
   new Command('rbac')

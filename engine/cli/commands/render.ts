@@ -2,7 +2,8 @@ import { Command, Option } from 'commander';
 import type { CommandFactory } from '../command.ts';
 import { ExitCode, UsageError } from '../context.ts';
 import { renderClaimFile } from '../lib/render-claim.ts';
-import { formatObjects, isError, parseOutputFormat, problemLine } from '../output.ts';
+import { isError } from '../../api/problem.ts';
+import { formatObjects, parseOutputFormat, problemLine } from '../output.ts';
 import type { OutputFormat } from '../output.ts';
 
 interface RenderOptions {

@@ -5,7 +5,8 @@ import { displayPath } from '../lib/files.ts';
 import { listPacks } from '../lib/packs.ts';
 import { validateTargets } from '../lib/validate-targets.ts';
 import type { TargetReport } from '../lib/validate-targets.ts';
-import { countSummary, isError, plural, problemLine } from '../output.ts';
+import { isError } from '../../api/problem.ts';
+import { countSummary, plural, problemLine } from '../output.ts';
 
 export const validateCommand: CommandFactory = (ctx) =>
   new Command('validate')
